@@ -106,3 +106,57 @@ def endpoint(base_url, service):
 def operation_right(service, operation):
     """Name of the right in the Nmbrs API user template that allows a call."""
     return '%s.%s' % (service, operation)
+
+
+# Request parameters of every operation the client calls, in WSDL order, as
+# (name used by the client, wire name). The wire names are case-sensitive and
+# differ between operations (RunID/RunId, intYear/Year, EmployeeID/EmployeeId).
+# A correction of a name or of the order is one edit here.
+_COMPANY_RUN_YEAR = (('company_id', 'CompanyId'), ('run_id', 'RunId'), ('year', 'Year'))
+OPERATION_PARAMETERS = {
+    (DEBTOR_SERVICE, 'Environment_Get'): (),
+    (DEBTOR_SERVICE, 'List_GetAll'): (),
+    (DEBTOR_SERVICE, 'Debtor_Get'): (('debtor_id', 'DebtorId'),),
+    (DEBTOR_SERVICE, 'Debtor_Update'): (('debtor', 'Debtor'),),
+    (COMPANY_SERVICE, 'List_GetAll'): (),
+    (COMPANY_SERVICE, 'List_GetByDebtor'): (('debtor_id', 'DebtorId'),),
+    (COMPANY_SERVICE, 'Company_GetCurrentPeriod'): (('company_id', 'CompanyId'),),
+    (COMPANY_SERVICE, 'Run_GetList'): (('company_id', 'CompanyId'), ('year', 'Year')),
+    (COMPANY_SERVICE, 'Run_GetEmployeesByRunCompany'): _COMPANY_RUN_YEAR,
+    (COMPANY_SERVICE, 'WageTax_GetList'): (('company_id', 'CompanyId'), ('year', 'intYear')),
+    (COMPANY_SERVICE, 'WageTax_GetXML'): (('wage_tax_id', 'LoonaangifteID'), ('company_id', 'CompanyId')),
+    (COMPANY_SERVICE, 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2'): (
+        ('employee_id', 'EmployeeID'), ('company_id', 'CompanyId'), ('run_id', 'RunID'), ('year', 'intYear')),
+    (COMPANY_SERVICE, 'SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2'): (
+        ('company_id', 'CompanyId'), ('run_id', 'RunID'), ('year', 'intYear')),
+    (COMPANY_SERVICE, 'SalaryDocuments_GetSEPA'): (
+        ('company_id', 'CompanyId'), ('run_id', 'RunID'), ('year', 'Year'), ('payment_date', 'paymentDate')),
+    (COMPANY_SERVICE, 'SalaryDocuments_GetSEPA_Tax'): (
+        ('company_id', 'CompanyId'), ('run_id', 'RunID'), ('year', 'Year'), ('wage_tax_id', 'WageTaxID'),
+        ('payment_date', 'paymentDate')),
+    (COMPANY_SERVICE, 'Journals_GetByRunCompany_v2'): (
+        ('company_id', 'CompanyId'), ('run_id', 'RunId'), ('year', 'intYear')),
+    (COMPANY_SERVICE, 'Address_GetCurrent'): (('company_id', 'CompanyId'),),
+    (COMPANY_SERVICE, 'Address_Update'): (('company_id', 'CompanyId'), ('address', 'Address')),
+    (EMPLOYEE_SERVICE, 'EmployeeType_GetList'): (),
+    (EMPLOYEE_SERVICE, 'List_GetByCompany'): (('company_id', 'CompanyId'), ('employee_type', 'EmployeeType')),
+    (EMPLOYEE_SERVICE, 'PersonalInfo_GetCurrent'): (('employee_id', 'EmployeeId'),),
+    (EMPLOYEE_SERVICE, 'PersonalInfo_UpdateCurrent'): (('employee_id', 'EmployeeId'), ('info', 'PersonalInfo')),
+    (EMPLOYEE_SERVICE, 'Address_GetListCurrent'): (('employee_id', 'EmployeeId'),),
+    (EMPLOYEE_SERVICE, 'Address_Update'): (('employee_id', 'EmployeeId'), ('address', 'Address')),
+    (EMPLOYEE_SERVICE, 'SalaryDocuments_GetAnnualStatementPDF'): (('employee_id', 'EmployeeID'), ('year', 'intYear')),
+}
+OPERATION_PARAMETERS.update(
+    ((COMPANY_SERVICE, ANNUAL_DOCUMENT_OPERATION_PREFIX + kind), _COMPANY_RUN_YEAR)
+    for kind in ANNUAL_DOCUMENT_KINDS
+)
+
+# Operations that take AUTH_HEADER_WITHOUT_DOMAIN instead of AUTH_HEADER.
+OPERATIONS_WITHOUT_DOMAIN = frozenset({(DEBTOR_SERVICE, 'Environment_Get')})
+
+
+def auth_header(service, operation):
+    """Name of the SOAP header element that carries the credentials for a call."""
+    if (service, operation) in OPERATIONS_WITHOUT_DOMAIN:
+        return AUTH_HEADER_WITHOUT_DOMAIN
+    return AUTH_HEADER
