@@ -19,6 +19,7 @@ SERVICES = (DEBTOR_SERVICE, COMPANY_SERVICE, EMPLOYEE_SERVICE)
 SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
 SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope'
 XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance'
+XSD_NS = 'http://www.w3.org/2001/XMLSchema'
 SOAP11_CONTENT_TYPE = 'text/xml; charset=utf-8'
 SOAP12_CONTENT_TYPE = 'application/soap+xml; charset=utf-8'
 
@@ -31,6 +32,11 @@ AUTH_HEADER_WITHOUT_DOMAIN = 'AuthHeader'
 # The prefix is UNVERIFIED; only the "---> NNNN:" part is confirmed.
 FAULT_PREFIX = 'Server was unable to process request. ---> '
 FAULT_CODE_PATTERN = r'--->\s*(\d{4,5})\s*:\s*(.*)'
+
+# ASMX's own faults (soap:Client in 1.1, soap:Sender in 1.2), texts inferred from .NET.
+INVALID_ACTION_FAULT = ('Unable to handle request without a valid action parameter. '
+                        'Please supply a valid soap action.')
+UNREADABLE_REQUEST_FAULT = 'Server was unable to read request. ---> There is an error in XML document (%d, %d).'
 
 ERROR_INVALID_AUTHENTICATION = 1001
 ERROR_UNAUTHORIZED_OPERATION = 1002
