@@ -1,0 +1,398 @@
+"""Client for the Nmbrs SOAP v3 API, returning typed records.
+
+One ``requests.Session`` per client; use it as a context manager or call
+``close()``. The client may be shared by threads: the optional rate limit and
+the call counters are thread-safe. Only transient failures (timeouts, lost
+connections, HTTP 502/503/504 and a 500 without a SOAP fault) are retried.
+"""
+import collections
+import logging
+import threading
+import time
+from functools import partial
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+
+from . import api_facts, soap
+from .errors import (
+    NmbrsConnectionError,
+    NmbrsError,
+    NmbrsHTTPError,
+    NmbrsResponseError,
+    NmbrsTimeout,
+)
+from .records import (
+    Address,
+    Company,
+    CurrentPeriod,
+    Debtor,
+    Employee,
+    EmployeeAddress,
+    EmployeeType,
+    Environment,
+    PersonalInfo,
+    Run,
+    RunEmployee,
+    WageTax,
+)
+
+_logger = logging.getLogger(__name__)
+
+DEBTOR = api_facts.DEBTOR_SERVICE
+COMPANY = api_facts.COMPANY_SERVICE
+EMPLOYEE = api_facts.EMPLOYEE_SERVICE
+
+ENVIRONMENT_URLS = {
+    'production': api_facts.PRODUCTION_URL,
+    'sandbox': api_facts.SANDBOX_URL,
+}
+DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+TRANSIENT_HTTP_STATUSES = frozenset({500, 502, 503, 504})
+_CHUNK_BYTES = 64 * 1024
+
+
+def _current_period(result):
+    text = soap.value(result, str)
+    if not text:
+        return None
+    parts = text.strip().split('-')
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+        raise NmbrsResponseError(
+            'Nmbrs sent a value that could not be read.',
+            detail='%r is not a period of the form yyyy-p-type' % text[:50])
+    return CurrentPeriod(year=int(parts[0]), period=int(parts[1]), period_type=parts[2])
+
+
+def _no_result(result):
+    return None
+
+
+# How the Result of each operation is read. Wire parameter names live in
+# api_facts.OPERATION_PARAMETERS.
+DECODERS = {
+    (DEBTOR, 'Environment_Get'): partial(soap.record, record_class=Environment),
+    (DEBTOR, 'List_GetAll'): partial(soap.records, record_class=Debtor),
+    (DEBTOR, 'Debtor_Get'): partial(soap.record, record_class=Debtor),
+    (DEBTOR, 'Debtor_Update'): _no_result,
+    (COMPANY, 'List_GetAll'): partial(soap.records, record_class=Company),
+    (COMPANY, 'List_GetByDebtor'): partial(soap.records, record_class=Company),
+    (COMPANY, 'Company_GetCurrentPeriod'): _current_period,
+    (COMPANY, 'Run_GetList'): partial(soap.records, record_class=Run),
+    (COMPANY, 'Run_GetEmployeesByRunCompany'): partial(soap.records, record_class=RunEmployee),
+    (COMPANY, 'WageTax_GetList'): partial(soap.records, record_class=WageTax),
+    (COMPANY, 'WageTax_GetXML'): soap.escaped_xml,
+    (COMPANY, 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2'): soap.pdfs,
+    (COMPANY, 'SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2'): soap.pdf,
+    (COMPANY, 'SalaryDocuments_GetSEPA'): soap.escaped_xml,
+    (COMPANY, 'SalaryDocuments_GetSEPA_Tax'): soap.escaped_xml,
+    (COMPANY, 'Journals_GetByRunCompany_v2'): soap.escaped_xml,
+    (COMPANY, 'Address_GetCurrent'): partial(soap.record, record_class=Address),
+    (COMPANY, 'Address_Update'): _no_result,
+    (EMPLOYEE, 'EmployeeType_GetList'): partial(soap.records, record_class=EmployeeType),
+    (EMPLOYEE, 'List_GetByCompany'): partial(soap.records, record_class=Employee),
+    (EMPLOYEE, 'PersonalInfo_GetCurrent'): partial(soap.record, record_class=PersonalInfo),
+    (EMPLOYEE, 'PersonalInfo_UpdateCurrent'): _no_result,
+    (EMPLOYEE, 'Address_GetListCurrent'): partial(soap.records, record_class=EmployeeAddress),
+    (EMPLOYEE, 'Address_Update'): partial(soap.value, value_type=bool),
+    (EMPLOYEE, 'SalaryDocuments_GetAnnualStatementPDF'): soap.pdf,
+}
+DECODERS.update(
+    ((COMPANY, api_facts.ANNUAL_DOCUMENT_OPERATION_PREFIX + kind), soap.pdf)
+    for kind in api_facts.ANNUAL_DOCUMENT_KINDS
+)
+
+
+def decode_response(service, operation, body, params=None):
+    """The typed value of a response body to ``operation``; raises NmbrsError for faults."""
+    result = soap.read_result(body, service, operation, params)
+    return DECODERS[(service, operation)](result)
+
+
+class RateLimiter:
+    """Spaces calls at least 1/calls_per_second apart, across all threads sharing it."""
+
+    def __init__(self, calls_per_second):
+        self.interval = 1.0 / calls_per_second
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+
+    def wait(self):
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class NmbrsClient:
+    """Typed access to the Nmbrs SOAP v3 API.
+
+    ``environment`` is 'production' or 'sandbox'; a ``base_url`` (e.g. a local
+    sandbox at http://127.0.0.1:PORT/soap/v3/) takes precedence over it.
+    ``domain`` is the tenant key, the part before .nmbrs.nl (may be empty).
+    """
+
+    def __init__(self, username, token, domain='', *, environment='production', base_url=None,
+                 soap_version=soap.SOAP_11, connect_timeout=10.0, read_timeout=120.0,
+                 max_retries=2, backoff=0.5, max_response_bytes=DEFAULT_MAX_RESPONSE_BYTES,
+                 max_calls_per_second=api_facts.MAX_CALLS_PER_SECOND, pool_size=10):
+        if soap_version not in soap.SOAP_VERSIONS:
+            raise ValueError('soap_version must be one of %s' % ', '.join(soap.SOAP_VERSIONS))
+        if not base_url:
+            if environment not in ENVIRONMENT_URLS:
+                raise ValueError('environment must be one of %s, or give a base_url'
+                                 % ', '.join(ENVIRONMENT_URLS))
+            base_url = ENVIRONMENT_URLS[environment]
+        if urlsplit(base_url).scheme not in ('http', 'https'):
+            raise ValueError('base_url must start with http:// or https://')
+        self.username = username
+        self._token = token
+        self.domain = domain or ''
+        self.base_url = base_url
+        self.soap_version = soap_version
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_response_bytes = max_response_bytes
+        self._rate_limiter = RateLimiter(max_calls_per_second) if max_calls_per_second else None
+        self._session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        self._session.mount('http://', adapter)
+        self._session.mount('https://', adapter)
+        self._count_lock = threading.Lock()
+        self.call_count = 0
+        self.calls_by_operation = collections.Counter()
+
+    def __repr__(self):
+        return '<NmbrsClient %s@%s at %s>' % (self.username, self.domain or '-', self.base_url)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        self._session.close()
+
+    # ------------------------------------------------------------ transport
+
+    def call(self, service, operation, **params):
+        """Call ``operation`` with the client's parameter names and return its typed result."""
+        envelope = soap.build_envelope(
+            service, operation, params, username=self.username, token=self._token,
+            domain=self.domain, soap_version=self.soap_version)
+        right = api_facts.operation_right(service, operation)
+        for attempt in range(self.max_retries + 1):
+            try:
+                status, body = self._post(service, operation, envelope)
+                return self._decode(service, operation, status, body, params)
+            except NmbrsError as error:
+                error.redact(self._token)
+                error.operation = error.operation or right
+                if not error.transient or attempt >= self.max_retries:
+                    raise
+                delay = self.backoff * 2 ** attempt
+                _logger.warning('Nmbrs %s failed (%s), retrying in %.1f s', right, error.detail
+                                or error.message, delay)
+                time.sleep(delay)
+
+    def _post(self, service, operation, envelope):
+        if self._rate_limiter:
+            self._rate_limiter.wait()
+        right = api_facts.operation_right(service, operation)
+        with self._count_lock:
+            self.call_count += 1
+            self.calls_by_operation[right] += 1
+        url = api_facts.endpoint(self.base_url, service)
+        host = urlsplit(url).netloc
+        started = time.monotonic()
+        try:
+            with self._session.post(
+                    url, data=envelope, headers=soap.http_headers(service, operation, self.soap_version),
+                    timeout=self.timeout, stream=True) as response:
+                body = self._read_body(response)
+                status = response.status_code
+        except requests.Timeout as error:
+            raise self._timeout_error(error) from None
+        except requests.exceptions.SSLError as error:
+            raise NmbrsConnectionError(
+                'The secure connection to %s failed: its certificate could not be verified.' % host,
+                transient=False, detail=str(error)) from None
+        except requests.ConnectionError as error:
+            # A read timeout while streaming the body arrives as a ConnectionError.
+            if error.args and isinstance(error.args[0], ReadTimeoutError):
+                raise self._timeout_error(error) from None
+            raise NmbrsConnectionError(
+                'Could not reach Nmbrs at %s. Check the internet connection and the Nmbrs '
+                'server address.' % host, detail=str(error)) from None
+        except requests.RequestException as error:
+            raise NmbrsConnectionError(
+                'Could not reach Nmbrs at %s.' % host, transient=False, detail=str(error)) from None
+        _logger.debug('Nmbrs %s: HTTP %s, %d bytes in %.3f s', right, status, len(body),
+                      time.monotonic() - started)
+        return status, body
+
+    def _timeout_error(self, error):
+        return NmbrsTimeout(
+            'Nmbrs did not answer within %s seconds. Try again later.' % self.timeout[1],
+            detail=str(error))
+
+    def _read_body(self, response):
+        too_large = NmbrsResponseError(
+            'Nmbrs sent an answer larger than the limit of %d MB.'
+            % (self.max_response_bytes // (1024 * 1024)),
+            detail='response exceeds %d bytes' % self.max_response_bytes)
+        declared = response.headers.get('Content-Length', '')
+        if declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise too_large
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK_BYTES):
+            body += chunk
+            if len(body) > self.max_response_bytes:
+                raise too_large
+        return bytes(body)
+
+    def _decode(self, service, operation, status, body, params):
+        if status not in (200, 500):
+            raise self._http_error(status)
+        try:
+            value = decode_response(service, operation, body, params)
+        except NmbrsResponseError:
+            if status == 500:
+                raise self._http_error(status) from None
+            raise
+        if status == 500:
+            raise self._http_error(status)
+        return value
+
+    def _http_error(self, status):
+        transient = status in TRANSIENT_HTTP_STATUSES
+        if transient:
+            message = 'Nmbrs is temporarily unavailable (HTTP %s). Try again later.' % status
+        elif status == 404:
+            message = ('Nmbrs answered "not found" (HTTP 404): check the Nmbrs server address (%s).'
+                       % self.base_url)
+        else:
+            message = 'Nmbrs answered with an unexpected HTTP status %s.' % status
+        return NmbrsHTTPError(message, status=status, transient=transient, detail='HTTP %s' % status)
+
+    # ------------------------------------------------------------ debtors
+
+    def environment_get(self):
+        """The user's environment (domain and subdomain); also checks the e-mail and token."""
+        return self.call(DEBTOR, 'Environment_Get')
+
+    def debtors(self):
+        return self.call(DEBTOR, 'List_GetAll')
+
+    def debtor(self, debtor_id):
+        return self.call(DEBTOR, 'Debtor_Get', debtor_id=debtor_id)
+
+    def update_debtor(self, debtor):
+        """Replace the debtor: fields left None are emptied in Nmbrs."""
+        self.call(DEBTOR, 'Debtor_Update', debtor=debtor)
+
+    # ------------------------------------------------------------ companies
+
+    def companies(self):
+        return self.call(COMPANY, 'List_GetAll')
+
+    def companies_by_debtor(self, debtor_id):
+        return self.call(COMPANY, 'List_GetByDebtor', debtor_id=debtor_id)
+
+    def current_period(self, company_id):
+        return self.call(COMPANY, 'Company_GetCurrentPeriod', company_id=company_id)
+
+    def runs(self, company_id, year):
+        return self.call(COMPANY, 'Run_GetList', company_id=company_id, year=year)
+
+    def run_employees(self, company_id, run_id, year):
+        return self.call(COMPANY, 'Run_GetEmployeesByRunCompany',
+                         company_id=company_id, run_id=run_id, year=year)
+
+    def wage_taxes(self, company_id, year):
+        return self.call(COMPANY, 'WageTax_GetList', company_id=company_id, year=year)
+
+    def wage_tax_xml(self, company_id, wage_tax_id):
+        return self.call(COMPANY, 'WageTax_GetXML', company_id=company_id, wage_tax_id=wage_tax_id)
+
+    def employee_payslips(self, company_id, run_id, year, employee_id):
+        """The employee's payslip PDFs of a run (one per employment), as bytes."""
+        return self.call(COMPANY, 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
+                         company_id=company_id, run_id=run_id, year=year, employee_id=employee_id)
+
+    def all_payslips(self, company_id, run_id, year):
+        """One PDF with the payslips of every employee in the run, or None."""
+        return self.call(COMPANY, 'SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2',
+                         company_id=company_id, run_id=run_id, year=year)
+
+    def sepa(self, company_id, run_id, year, payment_date):
+        """The SEPA transfer file for the run's net wages, as XML bytes, or None."""
+        return self.call(COMPANY, 'SalaryDocuments_GetSEPA', company_id=company_id, run_id=run_id,
+                         year=year, payment_date=payment_date)
+
+    def sepa_tax(self, company_id, run_id, year, wage_tax_id, payment_date):
+        """The SEPA transfer file for a wage tax payment, as XML bytes, or None."""
+        return self.call(COMPANY, 'SalaryDocuments_GetSEPA_Tax', company_id=company_id,
+                         run_id=run_id, year=year, wage_tax_id=wage_tax_id, payment_date=payment_date)
+
+    def journal(self, company_id, run_id, year):
+        """The run's journal entries, as XML bytes, or None."""
+        return self.call(COMPANY, 'Journals_GetByRunCompany_v2',
+                         company_id=company_id, run_id=run_id, year=year)
+
+    def annual_document(self, kind, company_id, run_id, year):
+        """A company annual document PDF; ``kind`` is one of api_facts.ANNUAL_DOCUMENT_KINDS."""
+        if kind not in api_facts.ANNUAL_DOCUMENT_KINDS:
+            raise ValueError('unknown annual document kind %r' % kind)
+        return self.call(COMPANY, api_facts.ANNUAL_DOCUMENT_OPERATION_PREFIX + kind,
+                         company_id=company_id, run_id=run_id, year=year)
+
+    def company_address(self, company_id):
+        return self.call(COMPANY, 'Address_GetCurrent', company_id=company_id)
+
+    def update_company_address(self, company_id, address):
+        """Replace the company address; Nmbrs gives the new address a new id."""
+        self.call(COMPANY, 'Address_Update', company_id=company_id, address=address)
+
+    # ------------------------------------------------------------ employees
+
+    def employee_types(self):
+        return self.call(EMPLOYEE, 'EmployeeType_GetList')
+
+    def employees(self, company_id, employee_type):
+        """The company's employees of one type (an id from employee_types())."""
+        return self.call(EMPLOYEE, 'List_GetByCompany',
+                         company_id=company_id, employee_type=employee_type)
+
+    def all_employees(self, company_id):
+        """The company's employees of every type, each once."""
+        found = {}
+        for employee_type in self.employee_types():
+            for employee in self.employees(company_id, employee_type.id):
+                found.setdefault(employee.id, employee)
+        return list(found.values())
+
+    def personal_info(self, employee_id):
+        return self.call(EMPLOYEE, 'PersonalInfo_GetCurrent', employee_id=employee_id)
+
+    def update_personal_info(self, employee_id, info):
+        """Replace the current personal info: fields left None are emptied in Nmbrs."""
+        self.call(EMPLOYEE, 'PersonalInfo_UpdateCurrent', employee_id=employee_id, info=info)
+
+    def employee_addresses(self, employee_id):
+        return self.call(EMPLOYEE, 'Address_GetListCurrent', employee_id=employee_id)
+
+    def update_employee_address(self, employee_id, address):
+        """Update an employee address; returns Nmbrs's success flag."""
+        return self.call(EMPLOYEE, 'Address_Update', employee_id=employee_id, address=address)
+
+    def annual_statement(self, employee_id, year):
+        """The employee's annual statement (jaaropgave) PDF, or None."""
+        return self.call(EMPLOYEE, 'SalaryDocuments_GetAnnualStatementPDF',
+                         employee_id=employee_id, year=year)
