@@ -1,0 +1,54 @@
+"""Run the sandbox standalone: ``python -m nmbrs.sandbox --port 8899 --dataset demo``."""
+import argparse
+import signal
+import threading
+
+from .generator import DEFAULT_SEED, demo_dataset, sized_dataset
+from .server import NmbrsSandbox
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m nmbrs.sandbox', description=__doc__)
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8899, help='0 picks a free port')
+    parser.add_argument('--dataset', choices=('demo', 'sized'), default='demo')
+    parser.add_argument('--companies', type=int, default=10, help='sized dataset only')
+    parser.add_argument('--employees', type=int, default=25, help='per company, sized dataset only')
+    parser.add_argument('--runs', type=int, default=12, help='monthly runs per company, sized dataset only')
+    parser.add_argument('--seed', type=int, default=DEFAULT_SEED)
+    parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every call')
+    parser.add_argument('--max-calls-per-second', type=int, default=None,
+                        help='rate limit before the 0.5 s delay (default: Nmbrs\'s 150)')
+    parser.add_argument('--verbose', action='store_true', help='log every HTTP request')
+    arguments = parser.parse_args(argv)
+
+    if arguments.dataset == 'demo':
+        dataset = demo_dataset(seed=arguments.seed)
+    else:
+        dataset = sized_dataset(arguments.companies, arguments.employees, arguments.runs, seed=arguments.seed)
+    options = {} if arguments.max_calls_per_second is None else {
+        'max_calls_per_second': arguments.max_calls_per_second}
+    sandbox = NmbrsSandbox(dataset, host=arguments.host, port=arguments.port, latency=arguments.latency,
+                           verbose=arguments.verbose, **options).start()
+    credentials = sandbox.credentials
+    print('Nmbrs sandbox listening on %s' % sandbox.url)
+    print('  username: %s' % credentials.username)
+    print('  token:    %s' % credentials.token)
+    print('  domain:   %s  (tenant key / subdomain)' % credentials.domain)
+    print('  dataset:  %s, %d debtors, %d companies, %d employees, %d runs' % (
+        arguments.dataset, len(dataset.debtors), len(dataset.companies), len(dataset.employees), len(dataset.runs)))
+    print('  control:  %s/_sandbox/calls, /_sandbox/faults, ... (see nmbrs/sandbox/control.py)' % sandbox.base_url,
+          flush=True)
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+
+
+if __name__ == '__main__':
+    main()
