@@ -1,0 +1,22 @@
+{
+    'name': 'Nmbrs Connector',
+    'version': '19.0.1.0.0',
+    'summary': 'Import payslips, wage tax declarations, SEPA files and journals from Nmbrs payroll',
+    'description': """
+Connects each Odoo company to Nmbrs (Dutch payroll software): links relations
+to Nmbrs debtors, companies and employees, keeps relation data in step, and
+imports payroll documents (loonaangiftes, loonstroken, SEPA salary payment
+files, payroll journals and annual documents) onto the right relation.
+""",
+    'author': 'nmbrs_connector developers',
+    'license': 'LGPL-3',
+    'category': 'Human Resources/Payroll',
+    'depends': ['contacts', 'mail'],
+    'external_dependencies': {'python': ['requests', 'lxml']},
+    'data': [
+        'security/nmbrs_security.xml',
+        'security/ir.model.access.csv',
+    ],
+    'installable': True,
+    'application': False,
+}

@@ -1,0 +1,128 @@
+# Shared set-up for scripts/demo.sh and scripts/test.sh; source it, do not run it.
+# Idempotent and cached: a second run only checks what is already there.
+#
+# Environment a user may set:
+#   ODOO_PATH     folder that holds the `odoo` package of an Odoo 19 you already
+#                 have (a git checkout's root, or a dist-packages folder); the
+#                 set-up then does not fetch Odoo
+#   ODOO_PYTHON   a Python that already has Odoo 19's requirements; the set-up
+#                 then creates no virtualenv (pytest-odoo must be installed in it)
+#   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server to use
+#   NMBRS_LOCAL   where fetched and generated files go (default: .local in the repo)
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCAL=${NMBRS_LOCAL:-$REPO/.local}
+mkdir -p "$LOCAL"
+
+log() { printf '\033[1m[nmbrs]\033[0m %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+setup_odoo() {
+  if [ -n "${ODOO_PATH:-}" ]; then
+    [ -d "$ODOO_PATH/odoo/addons/base" ] || die "ODOO_PATH=$ODOO_PATH does not hold an odoo package"
+    ODOO_DIR=$(cd "$ODOO_PATH" && pwd)
+  else
+    "$REPO/scripts/fetch_odoo.sh" "$LOCAL/odoo-deb"
+    ODOO_DIR=$LOCAL/odoo-deb/usr/lib/python3/dist-packages
+  fi
+  # Odoo finds addons by folder name, and the repository root is the addon.
+  mkdir -p "$LOCAL/addons"
+  ln -sfn "$REPO" "$LOCAL/addons/nmbrs_connector"
+  ADDONS_PATH=$ODOO_DIR/odoo/addons,$LOCAL/addons
+}
+
+setup_python() {
+  if [ -n "${ODOO_PYTHON:-}" ]; then
+    PYTHON=$ODOO_PYTHON
+  else
+    local venv=$LOCAL/venv stamp
+    stamp=$(sha1sum "$REPO/requirements.txt" | cut -c1-40)
+    if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$stamp" ]; then
+      log "installing Python packages into $venv"
+      [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+      "$venv/bin/pip" install -q --disable-pip-version-check -r "$REPO/requirements.txt"
+      echo "$stamp" > "$venv/.requirements"
+    fi
+    PYTHON=$venv/bin/python
+  fi
+  local site
+  site=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  [ -w "$site" ] && echo "$ODOO_DIR" > "$site/nmbrs_connector_odoo.pth"
+  (cd / && "$PYTHON" -c 'import odoo.release' 2>/dev/null) \
+    || die "$PYTHON cannot import Odoo from $ODOO_DIR"
+}
+
+pg_answers() { pg_isready -q ${PGHOST:+-h "$PGHOST"} ${PGPORT:+-p "$PGPORT"} 2>/dev/null; }
+
+# Uses the PostgreSQL server that answers; when none does, starts a private
+# cluster in $LOCAL/pgdata that stop_private_postgres stops again.
+setup_postgres() {
+  PRIVATE_PG=
+  if pg_answers; then
+    :
+  else
+    local bin pgdata=$LOCAL/pgdata run=$LOCAL/pgrun owner=
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -n "$bin" ] || die "no PostgreSQL server answers and none is installed (apt-get install postgresql)"
+    mkdir -p "$run"
+    # PostgreSQL refuses to run as root.
+    [ "$(id -u)" = 0 ] && owner=postgres
+    as_owner() { if [ -n "$owner" ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
+    [ -n "$owner" ] && chown "$owner" "$run" "$LOCAL"
+    if [ ! -f "$pgdata/PG_VERSION" ]; then
+      log "creating a private PostgreSQL cluster in $pgdata"
+      mkdir -p "$pgdata"; [ -n "$owner" ] && chown "$owner" "$pgdata"
+      as_owner "$bin/initdb" -q -D "$pgdata" -A trust -U postgres >/dev/null
+    fi
+    export PGHOST=$run PGPORT=${PGPORT:-55432}
+    log "starting the private PostgreSQL cluster on port $PGPORT"
+    as_owner "$bin/pg_ctl" -D "$pgdata" -l "$LOCAL/pgdata.log" -w -o "-k $run -p $PGPORT -c listen_addresses=''" start >/dev/null \
+      || die "the private PostgreSQL did not start, see $LOCAL/pgdata.log"
+    PRIVATE_PG="$bin/pg_ctl -D $pgdata"
+    PG_OWNER=$owner
+    local me; me=$(id -un)
+    psql -U postgres -d postgres -Atqc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1 \
+      || psql -U postgres -d postgres -qc "CREATE ROLE \"$me\" SUPERUSER LOGIN" >/dev/null
+    export PGUSER=$me
+  fi
+  # Odoo refuses to connect as the `postgres` superuser.
+  [ "${PGUSER:-$(id -un)}" = postgres ] && die "Odoo does not run as the PostgreSQL user 'postgres': set PGUSER to another role"
+  return 0
+}
+
+stop_private_postgres() {
+  if [ -n "${PRIVATE_PG:-}" ]; then
+    log "stopping the private PostgreSQL cluster"
+    if [ -n "${PG_OWNER:-}" ]; then runuser -u "$PG_OWNER" -- $PRIVATE_PG -m fast stop >/dev/null
+    else $PRIVATE_PG -m fast stop >/dev/null; fi
+    PRIVATE_PG=
+  fi
+}
+
+# Writes an Odoo configuration file for database $1 and prints its path.
+odoo_config() {
+  local db=$1 conf=$LOCAL/odoo-$1.conf
+  cat > "$conf" <<CONF
+[options]
+addons_path = $ADDONS_PATH
+data_dir = $LOCAL/data
+db_name = $db
+dbfilter = ^$db\$
+list_db = False
+http_interface = 127.0.0.1
+CONF
+  local var key
+  for var in PGHOST:db_host PGPORT:db_port PGUSER:db_user PGPASSWORD:db_password; do
+    key=${var#*:}; var=${var%%:*}
+    [ -n "${!var:-}" ] && echo "$key = ${!var}" >> "$conf"
+  done
+  echo "$conf"
+}
+
+odoo() { (cd "$LOCAL" && "$PYTHON" -m odoo "$@"); }
+
+setup_all() {
+  setup_odoo
+  setup_python
+  setup_postgres
+}
