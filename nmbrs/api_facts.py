@@ -147,10 +147,12 @@ OPERATION_PARAMETERS = {
     (EMPLOYEE_SERVICE, 'EmployeeType_GetList'): (),
     (EMPLOYEE_SERVICE, 'List_GetByCompany'): (('company_id', 'CompanyId'), ('employee_type', 'EmployeeType')),
     (EMPLOYEE_SERVICE, 'PersonalInfo_GetCurrent'): (('employee_id', 'EmployeeId'),),
-    (EMPLOYEE_SERVICE, 'PersonalInfo_UpdateCurrent'): (('employee_id', 'EmployeeId'), ('info', 'PersonalInfo')),
+    (EMPLOYEE_SERVICE, 'PersonalInfo_UpdateCurrent'): (
+        ('employee_id', 'EmployeeId'), ('info', 'PersonalInfo')),
     (EMPLOYEE_SERVICE, 'Address_GetListCurrent'): (('employee_id', 'EmployeeId'),),
     (EMPLOYEE_SERVICE, 'Address_Update'): (('employee_id', 'EmployeeId'), ('address', 'Address')),
-    (EMPLOYEE_SERVICE, 'SalaryDocuments_GetAnnualStatementPDF'): (('employee_id', 'EmployeeID'), ('year', 'intYear')),
+    (EMPLOYEE_SERVICE, 'SalaryDocuments_GetAnnualStatementPDF'): (
+        ('employee_id', 'EmployeeID'), ('year', 'intYear')),
 }
 OPERATION_PARAMETERS.update(
     ((COMPANY_SERVICE, ANNUAL_DOCUMENT_OPERATION_PREFIX + kind), _COMPANY_RUN_YEAR)

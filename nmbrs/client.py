@@ -9,6 +9,7 @@ import collections
 import logging
 import threading
 import time
+from datetime import date
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -149,6 +150,8 @@ class NmbrsClient:
             base_url = ENVIRONMENT_URLS[environment]
         if urlsplit(base_url).scheme not in ('http', 'https'):
             raise ValueError('base_url must start with http:// or https://')
+        if max_retries < 0:
+            raise ValueError('max_retries must be 0 or more')
         self.username = username
         self._token = token
         self.domain = domain or ''
@@ -283,94 +286,95 @@ class NmbrsClient:
 
     # ------------------------------------------------------------ debtors
 
-    def environment_get(self):
+    def environment_get(self) -> Environment | None:
         """The user's environment (domain and subdomain); also checks the e-mail and token."""
         return self.call(DEBTOR, 'Environment_Get')
 
-    def debtors(self):
+    def debtors(self) -> list[Debtor]:
         return self.call(DEBTOR, 'List_GetAll')
 
-    def debtor(self, debtor_id):
+    def debtor(self, debtor_id: int) -> Debtor | None:
         return self.call(DEBTOR, 'Debtor_Get', debtor_id=debtor_id)
 
-    def update_debtor(self, debtor):
+    def update_debtor(self, debtor: Debtor) -> None:
         """Replace the debtor: fields left None are emptied in Nmbrs."""
         self.call(DEBTOR, 'Debtor_Update', debtor=debtor)
 
     # ------------------------------------------------------------ companies
 
-    def companies(self):
+    def companies(self) -> list[Company]:
         return self.call(COMPANY, 'List_GetAll')
 
-    def companies_by_debtor(self, debtor_id):
+    def companies_by_debtor(self, debtor_id: int) -> list[Company]:
         return self.call(COMPANY, 'List_GetByDebtor', debtor_id=debtor_id)
 
-    def current_period(self, company_id):
+    def current_period(self, company_id: int) -> CurrentPeriod | None:
         return self.call(COMPANY, 'Company_GetCurrentPeriod', company_id=company_id)
 
-    def runs(self, company_id, year):
+    def runs(self, company_id: int, year: int) -> list[Run]:
         return self.call(COMPANY, 'Run_GetList', company_id=company_id, year=year)
 
-    def run_employees(self, company_id, run_id, year):
+    def run_employees(self, company_id: int, run_id: int, year: int) -> list[RunEmployee]:
         return self.call(COMPANY, 'Run_GetEmployeesByRunCompany',
                          company_id=company_id, run_id=run_id, year=year)
 
-    def wage_taxes(self, company_id, year):
+    def wage_taxes(self, company_id: int, year: int) -> list[WageTax]:
         return self.call(COMPANY, 'WageTax_GetList', company_id=company_id, year=year)
 
-    def wage_tax_xml(self, company_id, wage_tax_id):
+    def wage_tax_xml(self, company_id: int, wage_tax_id: int) -> bytes | None:
         return self.call(COMPANY, 'WageTax_GetXML', company_id=company_id, wage_tax_id=wage_tax_id)
 
-    def employee_payslips(self, company_id, run_id, year, employee_id):
+    def employee_payslips(self, company_id: int, run_id: int, year: int, employee_id: int) -> list[bytes]:
         """The employee's payslip PDFs of a run (one per employment), as bytes."""
         return self.call(COMPANY, 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
                          company_id=company_id, run_id=run_id, year=year, employee_id=employee_id)
 
-    def all_payslips(self, company_id, run_id, year):
+    def all_payslips(self, company_id: int, run_id: int, year: int) -> bytes | None:
         """One PDF with the payslips of every employee in the run, or None."""
         return self.call(COMPANY, 'SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2',
                          company_id=company_id, run_id=run_id, year=year)
 
-    def sepa(self, company_id, run_id, year, payment_date):
+    def sepa(self, company_id: int, run_id: int, year: int, payment_date: date) -> bytes | None:
         """The SEPA transfer file for the run's net wages, as XML bytes, or None."""
         return self.call(COMPANY, 'SalaryDocuments_GetSEPA', company_id=company_id, run_id=run_id,
                          year=year, payment_date=payment_date)
 
-    def sepa_tax(self, company_id, run_id, year, wage_tax_id, payment_date):
+    def sepa_tax(self, company_id: int, run_id: int, year: int, wage_tax_id: int,
+                 payment_date: date) -> bytes | None:
         """The SEPA transfer file for a wage tax payment, as XML bytes, or None."""
         return self.call(COMPANY, 'SalaryDocuments_GetSEPA_Tax', company_id=company_id,
                          run_id=run_id, year=year, wage_tax_id=wage_tax_id, payment_date=payment_date)
 
-    def journal(self, company_id, run_id, year):
+    def journal(self, company_id: int, run_id: int, year: int) -> bytes | None:
         """The run's journal entries, as XML bytes, or None."""
         return self.call(COMPANY, 'Journals_GetByRunCompany_v2',
                          company_id=company_id, run_id=run_id, year=year)
 
-    def annual_document(self, kind, company_id, run_id, year):
+    def annual_document(self, kind: str, company_id: int, run_id: int, year: int) -> bytes | None:
         """A company annual document PDF; ``kind`` is one of api_facts.ANNUAL_DOCUMENT_KINDS."""
         if kind not in api_facts.ANNUAL_DOCUMENT_KINDS:
             raise ValueError('unknown annual document kind %r' % kind)
         return self.call(COMPANY, api_facts.ANNUAL_DOCUMENT_OPERATION_PREFIX + kind,
                          company_id=company_id, run_id=run_id, year=year)
 
-    def company_address(self, company_id):
+    def company_address(self, company_id: int) -> Address | None:
         return self.call(COMPANY, 'Address_GetCurrent', company_id=company_id)
 
-    def update_company_address(self, company_id, address):
+    def update_company_address(self, company_id: int, address: Address) -> None:
         """Replace the company address; Nmbrs gives the new address a new id."""
         self.call(COMPANY, 'Address_Update', company_id=company_id, address=address)
 
     # ------------------------------------------------------------ employees
 
-    def employee_types(self):
+    def employee_types(self) -> list[EmployeeType]:
         return self.call(EMPLOYEE, 'EmployeeType_GetList')
 
-    def employees(self, company_id, employee_type):
+    def employees(self, company_id: int, employee_type: int) -> list[Employee]:
         """The company's employees of one type (an id from employee_types())."""
         return self.call(EMPLOYEE, 'List_GetByCompany',
                          company_id=company_id, employee_type=employee_type)
 
-    def all_employees(self, company_id):
+    def all_employees(self, company_id: int) -> list[Employee]:
         """The company's employees of every type, each once."""
         found = {}
         for employee_type in self.employee_types():
@@ -378,21 +382,21 @@ class NmbrsClient:
                 found.setdefault(employee.id, employee)
         return list(found.values())
 
-    def personal_info(self, employee_id):
+    def personal_info(self, employee_id: int) -> PersonalInfo | None:
         return self.call(EMPLOYEE, 'PersonalInfo_GetCurrent', employee_id=employee_id)
 
-    def update_personal_info(self, employee_id, info):
+    def update_personal_info(self, employee_id: int, info: PersonalInfo) -> None:
         """Replace the current personal info: fields left None are emptied in Nmbrs."""
         self.call(EMPLOYEE, 'PersonalInfo_UpdateCurrent', employee_id=employee_id, info=info)
 
-    def employee_addresses(self, employee_id):
+    def employee_addresses(self, employee_id: int) -> list[EmployeeAddress]:
         return self.call(EMPLOYEE, 'Address_GetListCurrent', employee_id=employee_id)
 
-    def update_employee_address(self, employee_id, address):
+    def update_employee_address(self, employee_id: int, address: EmployeeAddress) -> bool | None:
         """Update an employee address; returns Nmbrs's success flag."""
         return self.call(EMPLOYEE, 'Address_Update', employee_id=employee_id, address=address)
 
-    def annual_statement(self, employee_id, year):
+    def annual_statement(self, employee_id: int, year: int) -> bytes | None:
         """The employee's annual statement (jaaropgave) PDF, or None."""
         return self.call(EMPLOYEE, 'SalaryDocuments_GetAnnualStatementPDF',
                          employee_id=employee_id, year=year)

@@ -163,7 +163,8 @@ def test_escaped_xml_samples_come_back_as_xml_bytes():
 def test_payslip_samples():
     payslips = decode_sample('CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2')
     assert len(payslips) == 1 and payslips[0].startswith(b'%PDF-')
-    assert decode_sample('CompanyService.SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2').startswith(b'%PDF-')
+    combined = decode_sample('CompanyService.SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2')
+    assert combined.startswith(b'%PDF-')
     assert decode_sample('EmployeeService.SalaryDocuments_GetAnnualStatementPDF').startswith(b'%PDF-')
 
 
@@ -185,8 +186,9 @@ def test_employee_samples():
 
 # ---------------------------------------------------------------- list and value shapes
 
-@pytest.mark.parametrize('result_xml', ['', '<Run_GetListResult />', '<Run_GetListResult></Run_GetListResult>',
-                                        '<Run_GetListResult xsi:nil="true" />'])
+@pytest.mark.parametrize('result_xml', [
+    '', '<Run_GetListResult />', '<Run_GetListResult></Run_GetListResult>',
+    '<Run_GetListResult xsi:nil="true" />'])
 def test_empty_or_missing_list(result_xml):
     assert decode_response(COMPANY, 'Run_GetList', response('Run_GetList', result_xml)) == []
 
@@ -207,7 +209,8 @@ def test_item_without_its_id_is_rejected():
 @pytest.mark.parametrize('result_xml', [
     '',
     '<SalaryDocuments_AnnualDocument_LeaveSaldosResult />',
-    '<SalaryDocuments_AnnualDocument_LeaveSaldosResult><PDF /></SalaryDocuments_AnnualDocument_LeaveSaldosResult>',
+    '<SalaryDocuments_AnnualDocument_LeaveSaldosResult><PDF />'
+    '</SalaryDocuments_AnnualDocument_LeaveSaldosResult>',
     '<SalaryDocuments_AnnualDocument_LeaveSaldosResult><PDF xsi:nil="true" />'
     '</SalaryDocuments_AnnualDocument_LeaveSaldosResult>',
 ])
@@ -242,7 +245,8 @@ def test_invalid_base64_is_rejected():
     ('2024-01-24T10:15:00', datetime, datetime(2024, 1, 24, 10, 15)),
     ('2024-01-24T10:15:00.1234567', datetime, datetime(2024, 1, 24, 10, 15, 0, 123456)),
     ('2024-01-24T10:15:00Z', datetime, datetime(2024, 1, 24, 10, 15, tzinfo=timezone.utc)),
-    ('2024-01-24T10:15:00+01:00', datetime, datetime(2024, 1, 24, 10, 15, tzinfo=timezone(timedelta(hours=1)))),
+    ('2024-01-24T10:15:00+01:00', datetime,
+     datetime(2024, 1, 24, 10, 15, tzinfo=timezone(timedelta(hours=1)))),
     ('2024-01-24T00:00:00', date, date(2024, 1, 24)),
     ('0001-01-01T00:00:00', datetime, None),
     ('12144.00', Decimal, Decimal('12144.00')),
@@ -518,6 +522,14 @@ def client_for(server, **options):
     return NmbrsClient('a@b.nl', TOKEN, 'kantoor', base_url=server.url, **options)
 
 
+def failing_call(server, error_class, **options):
+    """The error a call to ``server`` raises, and how many requests the client sent."""
+    with client_for(server, **options) as client:
+        with pytest.raises(error_class) as caught:
+            client.current_period(52001)
+    return caught.value, client.call_count
+
+
 def test_call_over_http_counts_and_sends_soap_action(fake_nmbrs):
     server = fake_nmbrs((200, PERIOD_OK, 0, True))
     with client_for(server) as client:
@@ -538,38 +550,30 @@ def test_transient_http_errors_are_retried(fake_nmbrs):
 
 def test_retries_are_bounded(fake_nmbrs):
     server = fake_nmbrs((500, b'<html>Internal error</html>', 0, True))
-    with client_for(server, max_retries=2) as client:
-        with pytest.raises(NmbrsHTTPError) as caught:
-            client.current_period(52001)
-    assert caught.value.status == 500 and caught.value.transient
-    assert client.call_count == 3
+    error, call_count = failing_call(server, NmbrsHTTPError, max_retries=2)
+    assert error.status == 500 and error.transient
+    assert call_count == 3
 
 
 @pytest.mark.parametrize('code', [1001, 1002, 2003, 2004, 2009])
 def test_refusals_are_not_retried(fake_nmbrs, code):
     server = fake_nmbrs((500, fault_body(api_facts.FAULT_PREFIX + '%d: x' % code), 0, True))
-    with client_for(server, max_retries=3) as client:
-        with pytest.raises(NmbrsError) as caught:
-            client.current_period(52001)
-    assert caught.value.code == code and not caught.value.transient
-    assert client.call_count == 1
+    error, call_count = failing_call(server, NmbrsError, max_retries=3)
+    assert error.code == code and not error.transient
+    assert call_count == 1
 
 
 def test_other_http_status_is_not_retried(fake_nmbrs):
     server = fake_nmbrs((404, b'Not found', 0, True))
-    with client_for(server, max_retries=3) as client:
-        with pytest.raises(NmbrsHTTPError) as caught:
-            client.current_period(52001)
-    assert caught.value.status == 404 and client.call_count == 1
+    error, call_count = failing_call(server, NmbrsHTTPError, max_retries=3)
+    assert error.status == 404 and call_count == 1
 
 
 @pytest.mark.parametrize('send_length', [True, False])
 def test_timeouts_are_retried_then_raised(fake_nmbrs, send_length):
     server = fake_nmbrs((200, PERIOD_OK, 1.0, send_length))
-    with client_for(server, read_timeout=0.2, max_retries=1) as client:
-        with pytest.raises(NmbrsTimeout) as caught:
-            client.current_period(52001)
-    assert caught.value.transient and client.call_count == 2
+    error, call_count = failing_call(server, NmbrsTimeout, read_timeout=0.2, max_retries=1)
+    assert error.transient and call_count == 2
 
 
 def test_unreachable_server_is_a_connection_error():
@@ -580,27 +584,24 @@ def test_unreachable_server_is_a_connection_error():
                      backoff=0.001, max_retries=1) as client:
         with pytest.raises(NmbrsConnectionError) as caught:
             client.companies()
-    assert caught.value.transient and client.call_count == 2
-    assert TOKEN not in str(caught.value) + repr(caught.value) + (caught.value.detail or '')
+    error = caught.value
+    assert error.transient and client.call_count == 2
+    assert TOKEN not in str(error) + repr(error) + error.detail
 
 
 @pytest.mark.parametrize('send_length', [True, False])
 def test_oversize_response_is_rejected(fake_nmbrs, send_length):
     server = fake_nmbrs((200, PERIOD_OK + b' ' * 5000, 0, send_length))
-    with client_for(server, max_response_bytes=2000) as client:
-        with pytest.raises(NmbrsResponseError) as caught:
-            client.current_period(52001)
-    assert not caught.value.transient and client.call_count == 1
+    error, call_count = failing_call(server, NmbrsResponseError, max_response_bytes=2000)
+    assert not error.transient and call_count == 1
 
 
 def test_token_not_in_errors_or_logs(fake_nmbrs, caplog):
     echo = fault_body(api_facts.FAULT_PREFIX + '2006: Invalid period for token %s' % TOKEN)
     server = fake_nmbrs((500, echo, 0, True))
-    caplog.set_level(logging.DEBUG)
-    with client_for(server) as client:
-        with pytest.raises(NmbrsUnknownError) as caught:
-            client.current_period(52001)
-    error = caught.value
+    # Odoo sets the level of its 'odoo' logger, so set the client's own.
+    caplog.set_level(logging.DEBUG, logger=NmbrsClient.__module__)
+    error, _call_count = failing_call(server, NmbrsUnknownError)
     assert TOKEN not in str(error) + repr(error) + error.detail
     assert TOKEN not in caplog.text
     assert 'CompanyService.Company_GetCurrentPeriod' in caplog.text
