@@ -63,7 +63,7 @@ class SoapApplication:
             return self._fault(request.version, api_facts.INVALID_ACTION_FAULT, client_error=True)
         rule = self.faults.fault_for(service, operation)
         self.calls.record(Call(service, operation, parameters, request.version, time.time(),
-                               username=self._claimed_username(request, service),
+                               username=self._claimed_username(request, service, operation),
                                injected=rule.kind if rule else None))
         self._wait(self.faults.latency_for(service, operation) + self.faults.rate_limit_delay())
         if rule:
@@ -86,18 +86,16 @@ class SoapApplication:
             operation = None
         return operation if (service, operation) in HANDLERS else None
 
-    def _auth_values(self, request, service, operation=None):
-        names = {api_facts.AUTH_HEADER}
-        if operation:
-            names.add(api_facts.auth_header(service, operation))
+    def _auth_values(self, request, service, operation):
+        names = {api_facts.AUTH_HEADER, api_facts.auth_header(service, operation)}
         for header in request.headers:
             name = etree.QName(header)
             if name.namespace == api_facts.namespace(service) and name.localname in names:
                 return envelope.read_values(header)
         return None
 
-    def _claimed_username(self, request, service):
-        values = self._auth_values(request, service, None) or {}
+    def _claimed_username(self, request, service, operation):
+        values = self._auth_values(request, service, operation) or {}
         return values.get('Username') or None
 
     def _authenticate(self, request, service, operation):
@@ -226,6 +224,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default 5 resets connections when many clients connect at once
 
 
 class NmbrsSandbox:
