@@ -16,6 +16,8 @@ files, payroll journals and annual documents) onto the right relation.
     'data': [
         'security/nmbrs_security.xml',
         'security/ir.model.access.csv',
+        'security/nmbrs_rules.xml',
+        'views/nmbrs_menus.xml',
     ],
     'installable': True,
     'application': False,
