@@ -233,6 +233,8 @@ class NmbrsClient:
             raise NmbrsConnectionError(
                 'Could not reach Nmbrs at %s. Check the internet connection and the Nmbrs '
                 'server address.' % host, detail=str(error)) from None
+        except requests.exceptions.ChunkedEncodingError as error:
+            raise self._broken_off_error(str(error)) from None
         except requests.RequestException as error:
             raise NmbrsConnectionError(
                 'Could not reach Nmbrs at %s.' % host, transient=False, detail=str(error)) from None
@@ -244,6 +246,11 @@ class NmbrsClient:
         return NmbrsTimeout(
             'Nmbrs did not answer within %s seconds. Try again later.' % self.timeout[1],
             detail=str(error))
+
+    def _broken_off_error(self, detail):
+        return NmbrsConnectionError(
+            'The connection to Nmbrs broke off before the whole answer arrived. Try again later.',
+            detail=detail)
 
     def _read_body(self, response):
         too_large = NmbrsResponseError(
@@ -258,6 +265,11 @@ class NmbrsClient:
             body += chunk
             if len(body) > self.max_response_bytes:
                 raise too_large
+        # urllib3 1.x does not check that the declared length arrived; tell()
+        # counts the bytes as sent, before any Content-Encoding is undone.
+        if declared.isdigit() and response.raw.tell() < int(declared):
+            raise self._broken_off_error(
+                'received %d of %s bytes' % (response.raw.tell(), declared))
         return bytes(body)
 
     def _decode(self, service, operation, status, body, params):

@@ -463,7 +463,10 @@ def test_token_never_shown():
 # ---------------------------------------------------------------- transport (local HTTP)
 
 class FakeNmbrs(ThreadingHTTPServer):
-    """Answers POSTs from a queue of (status, body, delay, send_length) tuples; the last one repeats."""
+    """Answers POSTs from a queue of (status, body, delay, length) tuples; the last one repeats.
+
+    ``length``: True sends the body's Content-Length, False none, a number that number.
+    """
 
     daemon_threads = True
 
@@ -484,11 +487,11 @@ class FakeNmbrsHandler(BaseHTTPRequestHandler):
         request_body = self.rfile.read(int(self.headers['Content-Length']))
         self.server.requests.append((self.path, dict(self.headers), request_body))
         answers = self.server.answers
-        status, body, delay, send_length = answers.pop(0) if len(answers) > 1 else answers[0]
+        status, body, delay, length = answers.pop(0) if len(answers) > 1 else answers[0]
         self.send_response(status)
         self.send_header('Content-Type', 'text/xml; charset=utf-8')
-        if send_length:
-            self.send_header('Content-Length', str(len(body)))
+        if length is not False:
+            self.send_header('Content-Length', str(len(body) if length is True else length))
         self.end_headers()
         self.wfile.write(body[:10])
         self.wfile.flush()
@@ -587,6 +590,12 @@ def test_unreachable_server_is_a_connection_error():
     error = caught.value
     assert error.transient and client.call_count == 2
     assert TOKEN not in str(error) + repr(error) + error.detail
+
+
+def test_answer_broken_off_is_retried(fake_nmbrs):
+    server = fake_nmbrs((200, PERIOD_OK, 0, len(PERIOD_OK) + 100))
+    error, call_count = failing_call(server, NmbrsConnectionError, max_retries=1)
+    assert error.transient and call_count == 2
 
 
 @pytest.mark.parametrize('send_length', [True, False])
