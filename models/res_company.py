@@ -109,7 +109,7 @@ class ResCompany(models.Model):
     def _nmbrs_normalize_vals(self, vals):
         if 'nmbrs_tenant_key' in vals:
             vals['nmbrs_tenant_key'] = normalize_tenant_key(vals['nmbrs_tenant_key']) or False
-        for field in ('nmbrs_username', 'nmbrs_token', 'nmbrs_api_url'):
+        for field in ('nmbrs_username', 'nmbrs_token', 'nmbrs_api_url', 'nmbrs_tenant_name'):
             if isinstance(vals.get(field), str):
                 vals[field] = vals[field].strip() or False
 

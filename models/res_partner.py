@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 NMBRS_ID_FIELDS = ('nmbrs_debtor_id', 'nmbrs_company_id', 'nmbrs_employee_id')
+# A debtor may own several Nmbrs companies, so its id is shared by their relations.
+NMBRS_UNIQUE_ID_FIELDS = ('nmbrs_company_id', 'nmbrs_employee_id')
 
 
 class ResPartner(models.Model):
@@ -39,10 +41,10 @@ class ResPartner(models.Model):
         unlinked = ['&', '&'] + [(field, '=', False) for field in NMBRS_ID_FIELDS]
         return linked if (operator == '=') == value else unlinked
 
-    @api.constrains(*NMBRS_ID_FIELDS)
+    @api.constrains(*NMBRS_UNIQUE_ID_FIELDS)
     def _check_nmbrs_link_unique(self):
-        """One Nmbrs record links to at most one relation per Odoo company."""
-        for field in NMBRS_ID_FIELDS:
+        """One Nmbrs company or employee links to at most one relation per Odoo company."""
+        for field in NMBRS_UNIQUE_ID_FIELDS:
             values = [value for value in self.mapped(field) if value]
             if not values:
                 continue
