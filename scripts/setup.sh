@@ -121,6 +121,15 @@ CONF
 
 odoo() { (cd "$LOCAL" && "$PYTHON" -m odoo "$@"); }
 
+# Odoo's browser tests (tours) look for chromium on the PATH.
+setup_browser() {
+  command -v chromium >/dev/null || command -v google-chrome >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || die "the browser tests need Chromium: sudo apt-get install chromium"
+  log "installing Debian's chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    || die "could not install chromium"
+}
+
 setup_all() {
   setup_odoo
   setup_python

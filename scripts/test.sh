@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 setup_all
+setup_browser
 
 db=nmbrs_test_$$
 template=nmbrs_template_base
@@ -58,7 +59,7 @@ done
 [ ${#args[@]} -gt 0 ] || args=("$addon/tests")
 cd "$addon"
 set +e
-ODOO_RC=$conf "$PYTHON" -m pytest -p no:cacheprovider --rootdir="$addon" "${args[@]}"
+ODOO_RC=$conf "$PYTHON" -m pytest -p no:cacheprovider --odoo-http --rootdir="$addon" "${args[@]}"
 status=$?
 set -e
 # pytest exits 5 when it collected no test: that is a failure here.
