@@ -1,0 +1,61 @@
+from odoo import fields, models
+
+from ..nmbrs.errors import NmbrsError
+
+SOFT_RELOAD = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
+
+
+class ResConfigSettings(models.TransientModel):
+    """The Nmbrs settings of the company chosen in the company switcher."""
+    _inherit = 'res.config.settings'
+
+    nmbrs_username = fields.Char(related='company_id.nmbrs_username', readonly=False)
+    nmbrs_token = fields.Char(related='company_id.nmbrs_token', readonly=False)
+    nmbrs_tenant_key = fields.Char(related='company_id.nmbrs_tenant_key', readonly=False)
+    nmbrs_tenant_name = fields.Char(related='company_id.nmbrs_tenant_name', readonly=False)
+    nmbrs_environment = fields.Selection(related='company_id.nmbrs_environment', readonly=False)
+    nmbrs_api_url = fields.Char(related='company_id.nmbrs_api_url', readonly=False)
+    nmbrs_state = fields.Selection(related='company_id.nmbrs_state')
+    nmbrs_connected_date = fields.Datetime(related='company_id.nmbrs_connected_date')
+    nmbrs_connected_uid = fields.Many2one(related='company_id.nmbrs_connected_uid')
+    nmbrs_sync_direction = fields.Selection(related='company_id.nmbrs_sync_direction', readonly=False)
+    nmbrs_direct_sync = fields.Boolean(related='company_id.nmbrs_direct_sync', readonly=False)
+    nmbrs_numbers_must_match = fields.Boolean(related='company_id.nmbrs_numbers_must_match', readonly=False)
+    nmbrs_relation_sync_date = fields.Datetime(related='company_id.nmbrs_relation_sync_date')
+    nmbrs_import_wage_tax = fields.Boolean(related='company_id.nmbrs_import_wage_tax', readonly=False)
+    nmbrs_import_payslips = fields.Boolean(related='company_id.nmbrs_import_payslips', readonly=False)
+    nmbrs_import_sepa = fields.Boolean(related='company_id.nmbrs_import_sepa', readonly=False)
+    nmbrs_import_journals = fields.Boolean(related='company_id.nmbrs_import_journals', readonly=False)
+    nmbrs_wage_tax_rule = fields.Selection(related='company_id.nmbrs_wage_tax_rule', readonly=False)
+    nmbrs_wage_tax_status_ids = fields.Many2many(related='company_id.nmbrs_wage_tax_status_ids', readonly=False)
+    nmbrs_window_start = fields.Float(related='company_id.nmbrs_window_start', readonly=False)
+    nmbrs_window_end = fields.Float(related='company_id.nmbrs_window_end', readonly=False)
+    nmbrs_first_day = fields.Integer(related='company_id.nmbrs_first_day', readonly=False)
+    nmbrs_last_day = fields.Integer(related='company_id.nmbrs_last_day', readonly=False)
+    nmbrs_responsible_user_id = fields.Many2one(related='company_id.nmbrs_responsible_user_id', readonly=False)
+
+    def action_nmbrs_test_connection(self):
+        self.ensure_one()
+        return self.company_id._nmbrs_notification(*self.company_id._nmbrs_test_connection())
+
+    def action_nmbrs_connect(self):
+        self.ensure_one()
+        ok, message = self.company_id._nmbrs_connect()
+        return self.company_id._nmbrs_notification(ok, message, next_action=ok and SOFT_RELOAD)
+
+    def action_nmbrs_disconnect(self):
+        self.ensure_one()
+        self.company_id._nmbrs_disconnect()
+        return self.company_id._nmbrs_notification(
+            True, self.env._("Disconnected from Nmbrs. Imported documents and relation links are kept."),
+            next_action=SOFT_RELOAD)
+
+    def action_nmbrs_sync_relations(self):
+        """Run this company's relation sync now."""
+        self.ensure_one()
+        company = self.company_id.with_company(self.company_id)
+        try:
+            company._nmbrs_sync_relations()
+        except NmbrsError as error:
+            return company._nmbrs_notification(False, company._nmbrs_error_message(error))
+        return company._nmbrs_notification(True, self.env._("The relations are in step with Nmbrs."))

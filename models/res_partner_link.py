@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..nmbrs.errors import NmbrsError
+
+ANNUAL_DOCUMENTS_ACTION = 'nmbrs_connector.action_nmbrs_annual_documents_wizard'
+
+
+class ResPartner(models.Model):
+    """Linking a relation to Nmbrs, and the Nmbrs buttons of the relation form."""
+    _inherit = 'res.partner'
+
+    nmbrs_annual_documents_available = fields.Boolean(compute='_compute_nmbrs_annual_documents_available')
+
+    def _compute_nmbrs_annual_documents_available(self):
+        available = bool(self.env.ref(ANNUAL_DOCUMENTS_ACTION, raise_if_not_found=False))
+        self.nmbrs_annual_documents_available = available
+
+    def _nmbrs_link_company(self, nmbrs_company, debtor):
+        """Link this company relation to a Nmbrs company and its debtor."""
+        self.ensure_one()
+        self.with_context(nmbrs_no_push=True).write({
+            'nmbrs_company_id': nmbrs_company.id,
+            'nmbrs_company_number': nmbrs_company.number,
+            'nmbrs_debtor_id': debtor.id,
+            'nmbrs_debtor_number': debtor.number,
+        })
+
+    def _nmbrs_link_employee(self, employee):
+        """Link this person to a Nmbrs employee."""
+        self.ensure_one()
+        self.with_context(nmbrs_no_push=True).write({
+            'nmbrs_employee_id': employee.id,
+            'nmbrs_employee_number': employee.number,
+        })
+
+    @api.model
+    def _nmbrs_check_connected(self):
+        company = self.env.company
+        if company.nmbrs_state != 'connected':
+            raise UserError(self.env._(
+                "%(company)s is not connected to Nmbrs. Connect it in Settings > Nmbrs first.",
+                company=company.name))
+        return company
+
+    def action_nmbrs_link(self):
+        """Open the link wizard for these relations."""
+        self._nmbrs_check_connected()
+        action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_link_wizard')
+        action['context'] = {'active_model': 'res.partner', 'active_ids': self.ids}
+        return action
+
+    def action_nmbrs_sync_now(self):
+        """Sync these relations in the company's direction, then import their payroll documents."""
+        company = self._nmbrs_check_connected()
+        linked = self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id)
+        if company.nmbrs_sync_direction == 'incoming':
+            try:
+                with company._nmbrs_client() as client:
+                    linked._nmbrs_refresh_from_nmbrs(client)
+            except NmbrsError as error:
+                linked._nmbrs_mark_sync_failed(error)
+            else:
+                linked._nmbrs_mark_synced()
+        else:
+            linked._nmbrs_push_to_nmbrs()
+        # The payroll document import is another part of the addon, which may not be there.
+        if hasattr(self, '_nmbrs_import_documents'):
+            self._nmbrs_import_documents()
+        failed = linked.filtered(lambda partner: partner.nmbrs_sync_state == 'error')
+        if failed:
+            return company._nmbrs_notification(False, failed[0].nmbrs_sync_error)
+        return company._nmbrs_notification(True, self.env._("Synchronised with Nmbrs."))
+
+    def action_nmbrs_annual_documents(self):
+        if not self.env.ref(ANNUAL_DOCUMENTS_ACTION, raise_if_not_found=False):
+            raise UserError(self.env._("Fetching annual documents from Nmbrs is not available yet."))
+        result = self.env['ir.actions.actions']._for_xml_id(ANNUAL_DOCUMENTS_ACTION)
+        result['context'] = {'active_model': 'res.partner', 'active_ids': self.ids}
+        return result

@@ -1,0 +1,155 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from .nmbrs_relation_values import (
+    EMPLOYEE_EMAIL_FIELDS,
+    EMPLOYEE_PHONE_FIELDS,
+    first_filled,
+    normalize_kvk,
+    person_name,
+    street_line,
+)
+
+
+class ResPartner(models.Model):
+    """Incoming relation sync: Nmbrs companies and employees become (or update) relations.
+
+    Employees become contacts of their company's relation. Their home address is
+    not copied: a contact shares its company's address in Odoo, so it would
+    overwrite the employer's address, and it is private data.
+    """
+    _inherit = 'res.partner'
+
+    @api.model
+    def _nmbrs_import_relations(self, client):
+        """Create or update a relation for every Nmbrs company the connection sees, with its employees."""
+        for nmbrs_company, debtor in self.env.company._nmbrs_companies_with_debtors(client):
+            partner, created = self._nmbrs_company_partner(nmbrs_company)
+            partner._nmbrs_update_from_company(client, nmbrs_company, debtor, created=created)
+            for employee in client.all_employees(nmbrs_company.id):
+                contact, created = partner._nmbrs_employee_contact(employee)
+                contact._nmbrs_update_from_employee(client, employee.id, created=created)
+
+    def _nmbrs_refresh_from_nmbrs(self, client):
+        """Update these linked relations from Nmbrs (companies and employees alike)."""
+        linked_companies = self.filtered('nmbrs_company_id')
+        if linked_companies:
+            found = {company.id: (company, debtor)
+                     for company, debtor in self.env.company._nmbrs_companies_with_debtors(client)}
+            for partner in linked_companies:
+                if partner.nmbrs_company_id in found:
+                    partner._nmbrs_update_from_company(client, *found[partner.nmbrs_company_id])
+        for partner in (self - linked_companies).filtered('nmbrs_employee_id'):
+            partner._nmbrs_update_from_employee(client, partner.nmbrs_employee_id)
+
+    @api.model
+    def _nmbrs_company_partner(self, nmbrs_company):
+        """The relation of a Nmbrs company and whether it is new.
+
+        Found by link, then KvK number, then exact name; created when none matches.
+        """
+        partners = self.with_context(active_test=False)
+        partner = partners.search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
+        unlinked_companies = [('is_company', '=', True), ('nmbrs_company_id', '=', False)]
+        kvk = normalize_kvk(nmbrs_company.kvk_number)
+        if not partner and kvk:
+            partner = partners.search(unlinked_companies + [('company_registry', '!=', False)]).filtered(
+                lambda candidate: normalize_kvk(candidate.company_registry) == kvk)[:1]
+        if not partner and nmbrs_company.name:
+            partner = partners.search(unlinked_companies + [('name', '=ilike', nmbrs_company.name)], limit=1)
+        if partner:
+            return partner, False
+        return self.create({'name': nmbrs_company.name, 'is_company': True}), True
+
+    def _nmbrs_employee_contact(self, employee):
+        """The contact of a Nmbrs employee under this company relation and whether it is new.
+
+        Found by link, then exact name; created when none matches.
+        """
+        self.ensure_one()
+        contacts = self.with_context(active_test=False)
+        contact = contacts.search([('nmbrs_employee_id', '=', employee.id)], limit=1)
+        if not contact and employee.display_name:
+            contact = contacts.search([
+                ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_employee_id', '=', False),
+                ('name', '=ilike', employee.display_name)], limit=1)
+        if contact:
+            return contact, False
+        return self.create({
+            'name': employee.display_name or str(employee.number), 'type': 'contact', 'parent_id': self.id,
+        }), True
+
+    def _nmbrs_update_from_company(self, client, nmbrs_company, debtor, created=False):
+        self.ensure_one()
+        values = {
+            'name': nmbrs_company.name,
+            'phone': nmbrs_company.phone_number,
+            'email': nmbrs_company.email,
+            'website': nmbrs_company.website and self._clean_website(nmbrs_company.website),
+            'company_registry': nmbrs_company.kvk_number,
+        }
+        values.update(self._nmbrs_address_values(client.company_address(nmbrs_company.id)))
+        self._nmbrs_apply_incoming(values, {
+            'nmbrs_company_id': nmbrs_company.id,
+            'nmbrs_company_number': nmbrs_company.number,
+            'nmbrs_debtor_id': debtor.id,
+            'nmbrs_debtor_number': debtor.number,
+        }, created)
+
+    def _nmbrs_update_from_employee(self, client, employee_id, created=False):
+        self.ensure_one()
+        info = client.personal_info(employee_id)
+        if info is None:
+            return
+        email_field = first_filled(info, EMPLOYEE_EMAIL_FIELDS)
+        phone_field = first_filled(info, EMPLOYEE_PHONE_FIELDS)
+        self._nmbrs_apply_incoming({
+            'name': person_name(info),
+            'email': email_field and getattr(info, email_field),
+            'phone': phone_field and getattr(info, phone_field),
+        }, {
+            'nmbrs_employee_id': employee_id,
+            'nmbrs_employee_number': info.employee_number or info.number,
+        }, created)
+
+    @api.model
+    def _nmbrs_address_values(self, address):
+        if address is None:
+            return {}
+        country = self.env['res.country']
+        if address.country_iso_code:
+            country = country.search([('code', '=ilike', address.country_iso_code)], limit=1)
+        state = self.env['res.country.state']
+        if country and address.state_province:
+            state = state.search([('country_id', '=', country.id), ('name', '=ilike', address.state_province)],
+                                 limit=1)
+        return {
+            'street': street_line(address),
+            'zip': address.postal_code,
+            'city': address.city,
+            'country_id': country.id,
+            'state_id': state.id,
+        }
+
+    def _nmbrs_apply_incoming(self, values, link_values, created=False):
+        """Write what Nmbrs holds and note, once, which fields that changed (never their values)."""
+        self.ensure_one()
+        changed = {name: value or False for name, value in values.items()
+                   if (value or False) != self._nmbrs_comparable_value(name)}
+        self.with_context(nmbrs_no_push=True).write({
+            **changed, **link_values,
+            'nmbrs_last_sync': fields.Datetime.now(), 'nmbrs_sync_state': 'ok', 'nmbrs_sync_error': False,
+        })
+        if created:
+            body = self.env._("Created from Nmbrs.")
+        elif changed:
+            labels = ', '.join(self._fields[name]._description_string(self.env) for name in changed)
+            body = self.env._("Updated from Nmbrs: %(fields)s.", fields=labels)
+        else:
+            return
+        self.message_post(body=Markup('<p>%s</p>') % body, subtype_xmlid='mail.mt_note')
+
+    def _nmbrs_comparable_value(self, name):
+        value = self[name]
+        return value.id if isinstance(value, models.BaseModel) else value
