@@ -1,0 +1,236 @@
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..nmbrs.errors import NmbrsError, NmbrsPermissionError
+from .nmbrs_annual_document_kind import EMPLOYEE_ANNUAL_STATEMENT
+
+LINE_STATES = [
+    ('pending', 'Waiting'),
+    ('done', 'Done'),
+    ('not_locked', 'Skipped: year not locked'),
+    ('not_linked', 'Skipped: not linked to a Nmbrs company'),
+    ('missing_right', 'Nmbrs right missing'),
+    ('failed', 'Failed'),
+]
+# Characters that file systems or browsers refuse in a download name.
+UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def annual_file_name(*parts):
+    """'Payroll register 2025 Jansen Bouw B.V.pdf': a plain file name from its parts."""
+    stem = UNSAFE_FILE_NAME_CHARACTERS.sub(' ', ' '.join(str(part) for part in parts if part))
+    return ' '.join(stem.split()).rstrip('. ') + '.pdf'
+
+
+class NmbrsAnnualRequest(models.Model):
+    """One accountant's order to fetch a year's annual documents for a set of relations.
+
+    Its lines are the relations; the cron works through the pending ones one at a
+    time, so a large selection survives restarts and shows its progress here.
+    """
+    _name = 'nmbrs.annual.request'
+    _inherit = ['mail.thread']
+    _description = 'Nmbrs annual documents request'
+    _order = 'id desc'
+    _check_company_auto = True
+
+    name = fields.Char(compute='_compute_name', store=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, readonly=True, index=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        'res.users', 'Requested by', required=True, readonly=True, default=lambda self: self.env.user,
+        help="Gets the summary in their inbox once the documents are fetched in the background.")
+    year = fields.Integer(required=True, readonly=True)
+    kind_ids = fields.Many2many(
+        'nmbrs.annual.document.kind', 'nmbrs_annual_request_kind_rel', 'request_id', 'kind_id',
+        string='Documents', required=True, readonly=True)
+    line_ids = fields.One2many('nmbrs.annual.request.line', 'request_id', 'Relations', readonly=True)
+    state = fields.Selection(
+        [('queued', 'In progress'), ('done', 'Done')], default='queued', required=True, readonly=True)
+    line_count = fields.Integer('Number of relations', compute='_compute_progress')
+    processed_count = fields.Integer('Relations processed', compute='_compute_progress')
+    progress = fields.Float(compute='_compute_progress', help="Percentage of the relations processed.")
+
+    @api.depends('year', 'line_ids')
+    def _compute_name(self):
+        for request in self:
+            request.name = self.env._(
+                "Annual documents %(year)s, %(count)s relations", year=request.year, count=len(request.line_ids))
+
+    @api.depends('line_ids.state')
+    def _compute_progress(self):
+        for request in self:
+            request.line_count = len(request.line_ids)
+            request.processed_count = len(request.line_ids.filtered(lambda line: line.state != 'pending'))
+            request.progress = 100.0 * request.processed_count / (request.line_count or 1)
+
+    def _nmbrs_process(self):
+        """Fetch the documents of every pending relation now (the small, interactive case)."""
+        for request in self:
+            for line in request.line_ids.filtered(lambda line: line.state == 'pending'):
+                line._nmbrs_fetch()
+            request.state = 'done'
+
+    @api.model
+    def _cron_nmbrs_annual_documents(self):
+        """Fetch the documents of one pending relation per step; report each request once it is done."""
+        pending = [('state', '=', 'pending')]
+        Line = self.env['nmbrs.annual.request.line']
+        cron = self.env['ir.cron']
+        cron._commit_progress(remaining=Line.search_count(pending))
+        while line := Line.search(pending, order='id', limit=1).try_lock_for_update():
+            line._nmbrs_fetch()
+            request = line.request_id
+            if 'pending' not in request.line_ids.mapped('state'):
+                request.state = 'done'
+                request._nmbrs_report_to_requester()
+            if not cron._commit_progress(1):
+                break
+
+    def _nmbrs_report_to_requester(self):
+        """Send the summary to the requester's inbox, with the request as its context."""
+        self.ensure_one()
+        self.message_post(
+            body=self.with_context(lang=self.user_id.lang)._nmbrs_summary_html(),
+            partner_ids=self.user_id.partner_id.ids, subtype_xmlid='mail.mt_comment')
+
+    def _nmbrs_summary_html(self):
+        self.ensure_one()
+        _ = self.env._
+        state_labels = dict(self.env['nmbrs.annual.request.line']._fields['state']._description_selection(self.env))
+        rows = Markup('').join(
+            Markup('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>') % (
+                line.partner_id.display_name, state_labels[line.state], line.fetched_count,
+                line.existing_count, line.message or '')
+            for line in self.line_ids)
+        return Markup(
+            '<p>%s</p><table class="table table-sm"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>'
+            '<th>%s</th></tr></thead><tbody>%s</tbody></table>'
+        ) % (_("Nmbrs annual documents %(year)s: %(fetched)s fetched for %(count)s relations.",
+               year=self.year, fetched=sum(self.line_ids.mapped('fetched_count')), count=len(self.line_ids)),
+             _("Relation"), _("Result"), _("Fetched"), _("Already there"), _("Remarks"), rows)
+
+
+class NmbrsAnnualRequestLine(models.Model):
+    """One relation of a request, and what fetching its annual documents gave."""
+    _name = 'nmbrs.annual.request.line'
+    _description = 'Nmbrs annual documents request: relation'
+    _order = 'request_id, id'
+    _check_company_auto = True
+
+    request_id = fields.Many2one('nmbrs.annual.request', required=True, index=True, ondelete='cascade')
+    company_id = fields.Many2one(related='request_id.company_id', store=True, index=True)
+    partner_id = fields.Many2one('res.partner', 'Relation', required=True, readonly=True, ondelete='cascade')
+    state = fields.Selection(LINE_STATES, 'Result', default='pending', required=True, readonly=True, index=True)
+    fetched_count = fields.Integer('Fetched', readonly=True)
+    existing_count = fields.Integer('Already there', readonly=True)
+    message = fields.Text('Remarks', readonly=True)
+
+    def _nmbrs_fetch(self):
+        """Fetch the relation's missing annual documents of the request's year and record the outcome."""
+        self.ensure_one()
+        request = self.request_id
+        # The requester's language names the files and the remarks, also when the cron runs this.
+        line = self.with_company(request.company_id).with_context(lang=request.user_id.lang)
+        company = line.env.company
+        if not line.partner_id.nmbrs_company_id:
+            line.state = 'not_linked'
+            return
+        try:
+            with company._nmbrs_client() as client:
+                line.write(line._nmbrs_fetch_with(client))
+        except NmbrsPermissionError as error:
+            line.write({'state': 'missing_right', 'message': company._nmbrs_error_message(error)})
+        except NmbrsError as error:
+            line.write({'state': 'failed', 'message': company._nmbrs_error_message(error)})
+
+    def _nmbrs_fetch_with(self, client):
+        """Download what is not stored yet; returns the line's outcome values.
+
+        The year's last run must be locked: before that Nmbrs has no final annual documents.
+        """
+        partner, year = self.partner_id, self.request_id.year
+        nmbrs_company_id = partner.nmbrs_company_id
+        runs = [run for run in client.runs(nmbrs_company_id, year) if run.year in (None, year)]
+        last_run = max(runs, key=lambda run: (run.period_end or 0, run.number or 0), default=None)
+        if not last_run or not last_run.is_locked:
+            return {'state': 'not_locked', 'message': self.env._(
+                "%(year)s is not locked in Nmbrs yet: lock the last run of the year first.", year=year)}
+
+        kinds = self.request_id.kind_ids
+        wanted = {  # nmbrs_key -> (kind, Nmbrs employee or None)
+            'annual/%d/%d/%s' % (nmbrs_company_id, year, kind.code): (kind, None)
+            for kind in kinds.filtered(lambda kind: not kind.per_employee)}
+        statement_kind = kinds.filtered('per_employee')
+        if statement_kind:
+            wanted.update(
+                ('annual/%d/%d/%s/%d' % (nmbrs_company_id, year, EMPLOYEE_ANNUAL_STATEMENT, employee.id),
+                 (statement_kind, employee))
+                for employee in client.all_employees(nmbrs_company_id))
+        existing = set(self.env['nmbrs.document'].search([
+            ('company_id', '=', self.env.company.id), ('nmbrs_key', 'in', list(wanted))]).mapped('nmbrs_key'))
+
+        downloads, refused = {}, {}
+        for key, (kind, employee) in wanted.items():
+            if key in existing or kind.code in refused:
+                continue
+            try:
+                if employee:
+                    content = client.annual_statement(employee.id, year)
+                else:
+                    content = client.annual_document(kind.code, nmbrs_company_id, last_run.id, year)
+            except NmbrsPermissionError as error:
+                # Other kinds may still be allowed: go on and name this right in the remarks.
+                refused[kind.code] = error
+                continue
+            if content:
+                downloads[key] = content
+        # Users may only read documents and need no right to create contacts: filing them is the system's work.
+        stored = self.sudo()._nmbrs_store_annual_documents(downloads, wanted, last_run)
+        values = {'state': 'done', 'fetched_count': stored, 'existing_count': len(existing), 'message': False}
+        if refused:
+            values.update(state='missing_right', message=self._nmbrs_missing_rights_message(refused.values()))
+        return values
+
+    def _nmbrs_missing_rights_message(self, refusals):
+        company = self.env.company
+        rights = sorted({error.right for error in refusals})
+        if len(rights) == 1:
+            return company._nmbrs_error_message(next(iter(refusals)))
+        return self.env._(
+            "The Nmbrs API user template does not allow %(rights)s. In Nmbrs, go to Settings > User templates, "
+            "open the template of this user, click the gears in the API column and switch these rights on.",
+            rights=', '.join(rights))
+
+    def _nmbrs_store_annual_documents(self, downloads, wanted, run):
+        """Store the downloaded files as documents of the relation; returns how many were stored."""
+        if not downloads:
+            return 0
+        partner, year = self.partner_id, self.request_id.year
+        employees = {wanted[key][1].id: wanted[key][1] for key in downloads if wanted[key][1]}
+        contacts = partner._nmbrs_employee_partners(
+            {employee.id: employee.number for employee in employees.values()},
+            lambda: {employee.id: employee.display_name for employee in employees.values()}) if employees else {}
+        values_list = []
+        for key, content in downloads.items():
+            kind, employee = wanted[key]
+            contact = employee and contacts[employee.id]
+            values_list.append({
+                'name': annual_file_name(self.env._("Annual statement"), year, contact.name) if contact
+                else annual_file_name(kind.name, year, partner.name),
+                'document_type': 'annual',
+                'annual_kind': kind.code,
+                'partner_id': partner.id,
+                'employee_partner_id': contact and contact.id,
+                'year': year,
+                'nmbrs_company_id': partner.nmbrs_company_id,
+                'nmbrs_run_id': run.id,
+                'nmbrs_run_number': run.number,
+                'nmbrs_key': key,
+                'raw': content,
+            })
+        created, _skipped = self.env['nmbrs.document']._nmbrs_store(values_list)
+        return len(created)
