@@ -9,3 +9,5 @@ from . import res_partner_link
 from . import res_partner_sync_incoming
 from . import res_partner_sync_outgoing
 from . import res_partner_sync_state
+from . import nmbrs_annual_document_kind
+from . import nmbrs_annual_request
