@@ -114,6 +114,18 @@ class TestAnnualDocuments(NmbrsSandboxCase):
         self.assertEqual(self.annual_documents(relations).mapped('annual_kind'),
                          ['PayrollRegisterSummaryCumulative'] * 2)
 
+    def test_nmbrs_error_is_explained_and_the_next_relation_still_fetched(self):
+        self.sandbox.faults.inject('soap_fault', 'Run_GetList', times=1, code=9999)
+        failing, fine = self.relations[:2]
+
+        wizard, _action = self.fetch(failing | fine, kinds=self.summary)
+
+        results = {line.partner_id: line for line in wizard.line_ids}
+        self.assertEqual(results[failing].state, 'failed')
+        self.assertIn('Nmbrs reported an error it does not explain', results[failing].message)
+        self.assertEqual(results[fine].state, 'done')
+        self.assertEqual(len(self.annual_documents(fine)), 1)
+
     def test_second_run_imports_nothing_and_downloads_nothing(self):
         relations = self.relations[:2]
         first, _action = self.fetch(relations)
