@@ -9,5 +9,11 @@ from . import res_partner_link
 from . import res_partner_sync_incoming
 from . import res_partner_sync_outgoing
 from . import res_partner_sync_state
+from . import nmbrs_document
+from . import nmbrs_run
+from . import nmbrs_sync_log
+from . import res_company_document_import
+from . import res_partner_documents
+from . import res_partner_employee
 from . import nmbrs_annual_document_kind
 from . import nmbrs_annual_request

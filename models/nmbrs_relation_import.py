@@ -1,0 +1,270 @@
+"""The payroll document import of one relation: what to fetch from Nmbrs, fetching it, storing it."""
+from collections import Counter, defaultdict
+from datetime import date
+from functools import partial
+
+import pytz
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import fields
+from odoo.tools.misc import format_date
+
+from ..nmbrs.errors import NmbrsError
+from ..nmbrs.parallel import fetch_all
+from .nmbrs_document import period_label
+from .nmbrs_run import RUN_DOCUMENT_FLAGS
+
+# The Dutch file names accountants know these documents by.
+FILE_NAMES = {
+    'payslip': 'Loonstrook %(period)s %(name)s.pdf',
+    'wage_tax': 'Loonaangifte %(period)s %(name)s.xml',
+    'sepa': 'SEPA salarisbetaling %(period)s %(name)s.xml',
+    'journal': 'Loonjournaal %(period)s %(name)s.xml',
+}
+
+
+def file_name(document_type, year, period, name, number=1):
+    """'Loonstrook 2026-03 Jan de Vries.pdf'; a second payslip of the same run gets ' (2)'."""
+    text = FILE_NAMES[document_type] % {'period': period_label(year, period), 'name': (name or '').replace('/', '-')}
+    if number > 1:
+        stem, extension = text.rsplit('.', 1)
+        text = '%s (%d).%s' % (stem, number, extension)
+    return text
+
+
+def payment_date(run):
+    """The payment date Nmbrs asks for to build a run's SEPA file.
+
+    Nmbrs writes it into the file as the requested execution date but does not
+    know the company's pay day. Salaries are paid once the run is done, so the
+    run date is the best guess; a run without one pays at the end of its
+    (monthly) period.
+    """
+    if run.run_at:
+        return run.run_at.date()
+    return date(run.year, min(run.period_end or 12, 12), 1) + relativedelta(months=1, days=-1)
+
+
+class RelationImport:
+    """Imports the payroll documents of one relation (a partner linked to a Nmbrs company).
+
+    Only locked runs are imported: until a run is locked its payslips can still
+    change in Nmbrs. The runs of this year and last year are compared with what
+    was stored, so a late run of an earlier month is caught up, while a run
+    whose documents are all stored costs no call beyond the list of runs.
+    ``commit`` is called after every run, so a crash loses at most that run.
+    """
+
+    def __init__(self, company, partner, client, commit):
+        self.company = company
+        self.env = company.env
+        self.partner = partner.with_env(self.env)
+        self.client = client
+        self.commit = commit
+        self.nmbrs_company_id = self.partner.nmbrs_company_id
+        self.types = company._nmbrs_wanted_document_types()
+        self.counts = defaultdict(Counter)  # document type -> created / skipped / failed
+        self.errors = {}  # document type -> its first NmbrsError
+        self.error = None  # what stopped the whole relation, if anything
+        self.arrived = Counter()  # (document type, year, period) -> documents created
+        self._employee_partners = {}
+        self._employee_names = None
+
+    # ------------------------------------------------------------ the import
+
+    def run(self):
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(self.company._nmbrs_timezone()).date()
+        years = (today.year - 1, today.year)
+        runs = [run for year in years for run in self.client.runs(self.nmbrs_company_id, year)]
+        if any(document_type in RUN_DOCUMENT_FLAGS for document_type in self.types):
+            records = self._run_records(runs)
+            for run in runs:
+                if run.is_locked:
+                    self._import_run(run, records[run.id])
+                    self.commit()
+        if 'wage_tax' in self.types:
+            try:
+                self._import_wage_taxes(years, runs)
+            except NmbrsError as error:
+                self._failed('wage_tax', error)
+            self.commit()
+
+    def _run_records(self, runs):
+        """The nmbrs.run record of every run, created or brought up to date: {run id: record}."""
+        Run = self.env['nmbrs.run']
+        records = {record.nmbrs_run_id: record for record in Run.search([
+            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
+            ('nmbrs_run_id', 'in', [run.id for run in runs])])}
+        new = [run for run in runs if run.id not in records]
+        created = Run.create([{
+            'company_id': self.company.id, 'partner_id': self.partner.id,
+            'nmbrs_company_id': self.nmbrs_company_id, 'nmbrs_run_id': run.id, 'name': run.description,
+            'number': run.number, 'year': run.year, 'period_start': run.period_start, 'period': run.period_end,
+            'run_at': run.run_at, 'locked': bool(run.is_locked)} for run in new])
+        records.update(zip((run.id for run in new), created))
+        for run in runs:
+            if records[run.id].locked != bool(run.is_locked):
+                records[run.id].locked = bool(run.is_locked)
+        return records
+
+    def _import_run(self, run, record):
+        wanted = [document_type for document_type in RUN_DOCUMENT_FLAGS
+                  if document_type in self.types and not record[RUN_DOCUMENT_FLAGS[document_type]]]
+        if not wanted:
+            return
+        stored = set(self.env['nmbrs.document'].search([
+            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
+            ('nmbrs_run_id', '=', run.id)]).mapped('nmbrs_key'))
+        complete = dict.fromkeys(wanted, True)
+        calls = {}
+        if 'payslip' in wanted:
+            try:
+                employees = self.client.run_employees(self.nmbrs_company_id, run.id, run.year)
+            except NmbrsError as error:
+                self._failed('payslip', error)
+                complete['payslip'] = False
+                employees = []
+            for employee in employees:
+                prefix = self._key('payslip', run.id, employee.employee_id) + '/'
+                already = sum(key.startswith(prefix) for key in stored)
+                if already:
+                    self.counts['payslip']['skipped'] += already
+                    continue
+                calls[('payslip', employee.employee_id, employee.employee_number)] = partial(
+                    self.client.employee_payslips, self.nmbrs_company_id, run.id, run.year, employee.employee_id)
+        for document_type, fetch in (('sepa', partial(self.client.sepa, payment_date=payment_date(run))),
+                                     ('journal', self.client.journal)):
+            if document_type not in wanted:
+                continue
+            if self._key(document_type, run.id) in stored:
+                self.counts[document_type]['skipped'] += 1
+                continue
+            calls[(document_type,)] = partial(fetch, self.nmbrs_company_id, run.id, run.year)
+
+        values = []
+        results = fetch_all(calls)
+        payslips = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
+        partners = self._employees(
+            {employee_id: number for (employee_id, number), (pdfs, _error) in payslips.items() if pdfs})
+        for call, (result, error) in results.items():
+            document_type = call[0]
+            if error:
+                self._failed(document_type, error)
+                complete[document_type] = False
+            elif document_type == 'payslip':
+                employee = partners.get(call[1])
+                for number, pdf in enumerate(result, start=1):
+                    values.append(self._run_values(
+                        run, 'payslip', pdf, self._key('payslip', run.id, call[1], number),
+                        file_name('payslip', run.year, run.period_end, employee.name, number), employee))
+            elif result:
+                values.append(self._run_values(
+                    run, document_type, result, self._key(document_type, run.id),
+                    file_name(document_type, run.year, run.period_end, self.partner.name)))
+        self._store(values)
+        record.write({RUN_DOCUMENT_FLAGS[document_type]: True
+                      for document_type, done in complete.items() if done})
+
+    def _import_wage_taxes(self, years, runs):
+        declarations = [declaration for year in years for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
+        self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
+        keys = {declaration.id: self._key('wage_tax', declaration.id) for declaration in declarations}
+        stored = set(self.env['nmbrs.document'].search([
+            ('company_id', '=', self.company.id), ('nmbrs_key', 'in', list(keys.values()))]).mapped('nmbrs_key'))
+        wanted = {declaration.id: declaration for declaration in declarations
+                  if keys[declaration.id] not in stored and self._declaration_accepted(declaration, runs)}
+        results = fetch_all({declaration_id: partial(self.client.wage_tax_xml, self.nmbrs_company_id, declaration_id)
+                             for declaration_id in wanted})
+        values = []
+        for declaration_id, (xml, error) in results.items():
+            declaration = wanted[declaration_id]
+            if error:
+                self._failed('wage_tax', error)
+            elif xml:
+                values.append({
+                    'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': keys[declaration_id],
+                    'name': file_name('wage_tax', declaration.year, declaration.period, self.partner.name),
+                    'year': declaration.year, 'period': declaration.period, 'nmbrs_status': declaration.status,
+                    **self._common_values()})
+        self._store(values)
+
+    def _declaration_accepted(self, declaration, runs):
+        """Whether the company's rule lets a declaration in.
+
+        'locked' (the default): every run of its period is locked in Nmbrs.
+        'status': its Nmbrs status is one the company chose.
+        """
+        if self.company.nmbrs_wage_tax_rule == 'status':
+            return declaration.status in self.company.nmbrs_wage_tax_status_ids.mapped('name')
+        period_runs = [run for run in runs if run.year == declaration.year
+                       and (run.period_start or run.period_end) <= declaration.period <= run.period_end]
+        return bool(period_runs) and all(run.is_locked for run in period_runs)
+
+    # ------------------------------------------------------------ helpers
+
+    def _key(self, document_type, *ids):
+        return '/'.join(map(str, (document_type, self.nmbrs_company_id) + ids))
+
+    def _common_values(self):
+        return {'company_id': self.company.id, 'partner_id': self.partner.id,
+                'nmbrs_company_id': self.nmbrs_company_id, 'import_date': fields.Datetime.now()}
+
+    def _run_values(self, run, document_type, raw, key, name, employee=None):
+        return {'document_type': document_type, 'raw': raw, 'nmbrs_key': key, 'name': name,
+                'year': run.year, 'period': run.period_end, 'nmbrs_run_id': run.id,
+                'nmbrs_run_number': run.number, 'employee_partner_id': employee.id if employee else False,
+                **self._common_values()}
+
+    def _employees(self, employee_numbers):
+        """The contacts of these employees ({id: number}), each looked up once per import."""
+        missing = {employee_id: number for employee_id, number in employee_numbers.items()
+                   if employee_id not in self._employee_partners}
+        if missing:
+            self._employee_partners.update(self.partner._nmbrs_employee_partners(missing, self._names))
+        return self._employee_partners
+
+    def _names(self):
+        if self._employee_names is None:
+            self._employee_names = {employee.id: employee.display_name
+                                    for employee in self.client.all_employees(self.nmbrs_company_id)}
+        return self._employee_names
+
+    def _store(self, values):
+        if not values:
+            return
+        created, skipped = self.env['nmbrs.document']._nmbrs_store(values)
+        for document in created:
+            self.counts[document.document_type]['created'] += 1
+            self.arrived[(document.document_type, document.year, document.period)] += 1
+        for document_values in skipped:
+            self.counts[document_values['document_type']]['skipped'] += 1
+
+    def _failed(self, document_type, error):
+        self.counts[document_type]['failed'] += 1
+        self.errors.setdefault(document_type, error)
+
+    # ------------------------------------------------------------ telling the user
+
+    def post_arrivals(self):
+        """Tell the relation's chatter what arrived (never the files or amounts: those stay on the documents)."""
+        if not self.arrived:
+            return
+        lines = [self._arrival_text(document_type, year, period, count)
+                 for (document_type, year, period), count in sorted(self.arrived.items(), key=lambda item: (
+                     item[0][1], item[0][2], item[0][0]))]
+        body = Markup('<p>%s</p><ul>%s</ul>') % (
+            self.env._("Payroll documents arrived from Nmbrs:"),
+            Markup().join(Markup('<li>%s</li>') % line for line in lines))
+        self.partner._message_log(body=body)
+
+    def _arrival_text(self, document_type, year, period, count):
+        _ = self.env._
+        when = format_date(self.env, date(year, period, 1), date_format='MMMM y') if 1 <= period <= 12 \
+            else period_label(year, period)
+        if document_type == 'payslip':
+            return _("%(count)s payslips for %(period)s", count=count, period=when)
+        label = dict(self.env['nmbrs.document']._fields['document_type']._description_selection(self.env))
+        if count == 1:
+            return _("%(document)s for %(period)s", document=label[document_type], period=when)
+        return _("%(count)s × %(document)s for %(period)s", count=count, document=label[document_type], period=when)

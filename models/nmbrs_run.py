@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+# Document type -> the nmbrs.run flag that says its documents are all imported.
+RUN_DOCUMENT_FLAGS = {'payslip': 'payslips_done', 'sepa': 'sepa_done', 'journal': 'journal_done'}
+
+
+class NmbrsRun(models.Model):
+    """A payroll run seen in Nmbrs, and which of its documents are imported.
+
+    A run whose wanted documents are all imported costs no Nmbrs call beyond
+    the list of runs. Only locked runs are imported: an open run's payslips
+    can still change in Nmbrs.
+    """
+    _name = 'nmbrs.run'
+    _description = 'Nmbrs payroll run'
+    _order = 'year desc, period desc, number desc'
+    _check_company_auto = True
+
+    name = fields.Char('Description', readonly=True)
+    company_id = fields.Many2one(
+        'res.company', required=True, readonly=True, index=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one('res.partner', 'Relation', required=True, readonly=True, ondelete='cascade')
+    nmbrs_company_id = fields.Integer('Nmbrs company ID', required=True, readonly=True)
+    nmbrs_run_id = fields.Integer('Nmbrs run ID', required=True, readonly=True)
+    number = fields.Integer('Run number', readonly=True)
+    year = fields.Integer(required=True, readonly=True)
+    period_start = fields.Integer('First period', readonly=True)
+    period = fields.Integer('Period', readonly=True, help="The last period the run covers.")
+    run_at = fields.Datetime('Run on', readonly=True)
+    locked = fields.Boolean(readonly=True, help="Locked in Nmbrs: the run is final.")
+    payslips_done = fields.Boolean('Payslips imported', readonly=True)
+    sepa_done = fields.Boolean('SEPA file imported', readonly=True)
+    journal_done = fields.Boolean('Journal imported', readonly=True)
+
+    _company_run_uniq = models.Constraint(
+        'UNIQUE(company_id, nmbrs_company_id, nmbrs_run_id)', 'This Nmbrs run is already known.')
+
+    def _is_done(self, document_type):
+        self.ensure_one()
+        return self[RUN_DOCUMENT_FLAGS[document_type]]

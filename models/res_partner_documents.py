@@ -1,0 +1,56 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class ResPartner(models.Model):
+    """The payroll documents of a relation: its smart button and "Sync now"."""
+    _inherit = 'res.partner'
+
+    nmbrs_document_count = fields.Integer(
+        'Payroll documents', compute='_compute_nmbrs_document_count', groups='nmbrs_connector.group_nmbrs_user')
+
+    def _nmbrs_documents_domain(self):
+        return ['|', ('partner_id', 'in', self.ids), ('employee_partner_id', 'in', self.ids)]
+
+    def _compute_nmbrs_document_count(self):
+        Document = self.env['nmbrs.document']
+        counts = dict(Document._read_group([('partner_id', 'in', self.ids)], ['partner_id'], ['__count']))
+        for employee, count in Document._read_group(
+                [('employee_partner_id', 'in', self.ids)], ['employee_partner_id'], ['__count']):
+            counts[employee] = counts.get(employee, 0) + count
+        for partner in self:
+            partner.nmbrs_document_count = counts.get(partner, 0)
+
+    def action_open_nmbrs_documents(self):
+        action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_document')
+        action['domain'] = self._nmbrs_documents_domain()
+        action['context'] = {'search_default_group_by_period': 1}
+        return action
+
+    def _nmbrs_import_documents(self):
+        """Import now the payroll documents of these relations in the current Odoo company.
+
+        Employee contacts count for their company relation. Returns the
+        outcome of each relation (see res.company._nmbrs_import_documents).
+        """
+        company = self.env.company
+        relations = self.filtered('nmbrs_company_id') | self.filtered('nmbrs_employee_id').parent_id.filtered(
+            'nmbrs_company_id')
+        if not relations or company.nmbrs_state != 'connected':
+            return []
+        return company._nmbrs_import_documents(relations)
+
+    def action_nmbrs_import_documents(self):
+        if not self.env.user.has_group('nmbrs_connector.group_nmbrs_user'):
+            raise AccessError(self.env._("Only Nmbrs users may import payroll documents."))
+        outcomes = [outcome for outcome in self._nmbrs_import_documents() if outcome]
+        created = sum(counts['created'] for outcome in outcomes for counts in outcome.counts.values())
+        failed = [outcome for outcome in outcomes if outcome.error or outcome.errors]
+        if failed:
+            message = self.env._("%(count)s documents imported; some could not be imported. The To-Do on "
+                                 "the relation says why.", count=created)
+        else:
+            message = self.env._("%(count)s new payroll documents imported from Nmbrs.", count=created)
+        return {'type': 'ir.actions.client', 'tag': 'display_notification', 'params': {
+            'title': self.env._("Nmbrs"), 'message': message,
+            'type': 'warning' if failed else 'success', 'sticky': False}}

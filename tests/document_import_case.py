@@ -1,0 +1,110 @@
+import datetime
+
+from freezegun.api import freeze_time as freezegun_freeze_time
+
+from ..nmbrs.sandbox import demo_dataset
+from ..nmbrs.sandbox import documents as sandbox_documents
+from .common import NmbrsSandboxCase
+
+# The sandbox's office as it stands on 15 March 2026: monthly runs from January
+# 2025, all locked except March 2026's. Imports run the next morning at 10:00
+# Amsterdam time, inside the default import hours.
+DATASET_NOW = datetime.datetime(2026, 3, 15, 12, 0)
+MORNING = '2026-03-16 09:00:00'
+AN_HOUR_LATER = '2026-03-16 10:00:00'
+TWO_HOURS_LATER = '2026-03-16 11:00:00'
+# freezegun swaps the ``datetime`` class inside modules, which breaks the
+# client's parsing of dates (it compares classes): leave the Nmbrs package alone.
+NMBRS_PACKAGE = __name__.rsplit('.', 2)[0] + '.nmbrs'
+DOWNLOADS = ('Run_GetEmployeesByRunCompany', 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
+             'SalaryDocuments_GetSEPA', 'Journals_GetByRunCompany_v2', 'WageTax_GetXML')
+
+
+def freeze_time(moment):
+    """Odoo's clock at ``moment`` (UTC); the Nmbrs client and sandbox keep theirs."""
+    return freezegun_freeze_time(moment, ignore=[NMBRS_PACKAGE])
+
+
+class DocumentImportCase(NmbrsSandboxCase):
+    """Two relations linked to two Nmbrs companies of the sandbox, and helpers to import and compare."""
+
+    @classmethod
+    def _nmbrs_dataset(cls):
+        return demo_dataset(now=DATASET_NOW)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nmbrs_companies = list(cls.sandbox.dataset.companies.values())[:2]
+        cls.relations = cls.env['res.partner'].create([
+            {'name': nmbrs_company.name, 'is_company': True} for nmbrs_company in cls.nmbrs_companies])
+        for relation, nmbrs_company in zip(cls.relations, cls.nmbrs_companies):
+            relation.nmbrs_company_id = nmbrs_company.id
+        cls.company.nmbrs_responsible_user_id = cls.env.ref('base.user_admin')
+
+    # ------------------------------------------------------------ running the import
+
+    def run_cron(self, at=MORNING):
+        """Run the cron as an Odoo worker would, in its own (test) cursor, at ``at`` (UTC)."""
+        cron = self.env.ref('nmbrs_connector.ir_cron_nmbrs_import_documents')
+        with freeze_time(at), self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True, "the cron job failed")
+
+    def sync_now(self, partners, user=None, at=MORNING):
+        """Press "Sync now" on ``partners`` and return the notification."""
+        with freeze_time(at), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            env = self.env(cr=cr, user=user or self.env.user)
+            return partners.with_env(env).action_nmbrs_import_documents()
+
+    # ------------------------------------------------------------ what should arrive
+
+    def expected_documents(self, nmbrs_company_id):
+        """{nmbrs key: file bytes} the import should bring for a Nmbrs company, rendered by the sandbox."""
+        dataset = self.sandbox.dataset
+        expected = {}
+        with dataset.lock:
+            runs = [run for run in dataset.company_runs(nmbrs_company_id) if run.year >= 2025]
+            for run in runs:
+                if not run.is_locked:
+                    continue
+                prefix = '%d/%d' % (nmbrs_company_id, run.id)
+                for employee_id in run.pay:
+                    for number, pdf in enumerate(sandbox_documents.employee_payslips(
+                            dataset, run, dataset.employees[employee_id]), start=1):
+                        expected['payslip/%s/%d/%d' % (prefix, employee_id, number)] = pdf
+                paid_on = datetime.datetime.combine(run.run_at.date(), datetime.time())
+                expected['sepa/' + prefix] = sandbox_documents.sepa_xml(dataset, run, paid_on).strip().encode()
+                expected['journal/' + prefix] = sandbox_documents.journal_xml(dataset, run).strip().encode()
+            for declaration in dataset.company_declarations(nmbrs_company_id):
+                period_runs = [run for run in runs if run.year == declaration.year
+                               and run.period_start <= declaration.period <= run.period_end]
+                if period_runs and all(run.is_locked for run in period_runs):
+                    expected['wage_tax/%d/%d' % (nmbrs_company_id, declaration.id)] = \
+                        sandbox_documents.wage_tax_xml(dataset, declaration).strip().encode()
+        return expected
+
+    def imported_documents(self, nmbrs_company_id):
+        documents = self.env['nmbrs.document'].search([('nmbrs_company_id', '=', nmbrs_company_id)])
+        return {document.nmbrs_key: document.attachment_id.raw for document in documents}
+
+    def assert_everything_imported_once(self):
+        for nmbrs_company in self.nmbrs_companies:
+            expected = self.expected_documents(nmbrs_company.id)
+            imported = self.imported_documents(nmbrs_company.id)
+            self.assertEqual(sorted(imported), sorted(expected), "documents of %s" % nmbrs_company.name)
+            for key, content in expected.items():
+                self.assertEqual(imported[key], content, "content of %s" % key)
+        documents = self.env['nmbrs.document'].search([])
+        attachments = self.env['ir.attachment'].search([('res_model', '=', 'nmbrs.document')])
+        self.assertEqual(len(attachments), len(documents), "one file per document")
+        self.assertEqual(sorted(attachments.mapped('res_id')), sorted(documents.ids))
+
+    def downloads(self):
+        return [call for call in self.sandbox.calls if call.operation in DOWNLOADS]
+
+    def run_of(self, nmbrs_company, year, period):
+        return next(run for run in self.sandbox.dataset.company_runs(nmbrs_company.id, year)
+                    if run.period_end == period)
+
+    def import_todos(self, partner):
+        return partner.activity_ids.filtered(lambda activity: activity.summary == "Nmbrs document import failed")
