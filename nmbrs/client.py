@@ -254,8 +254,8 @@ class NmbrsClient:
 
     def _read_body(self, response):
         too_large = NmbrsResponseError(
-            'Nmbrs sent an answer larger than the limit of %d MB.'
-            % (self.max_response_bytes // (1024 * 1024)),
+            'Nmbrs sent an answer larger than the limit of %g MB.'
+            % round(self.max_response_bytes / (1024 * 1024), 3),
             detail='response exceeds %d bytes' % self.max_response_bytes)
         declared = response.headers.get('Content-Length', '')
         if declared.isdigit() and int(declared) > self.max_response_bytes:
