@@ -1,3 +1,4 @@
+from odoo import sql_db
 from odoo.tests import tagged
 
 from ..nmbrs.sandbox import faults
@@ -184,3 +185,39 @@ class TestDocumentImport(DocumentImportCase):
         self.assertIn(str(len(imported)), notification['params']['message'])
         self.assertFalse(self.imported_documents(self.nmbrs_companies[1].id))
         self.assertEqual(self.relations[0].with_user(user).nmbrs_document_count, len(imported))
+
+
+@tagged('post_install', '-at_install')
+class TestParallelWorkers(DocumentImportCase):
+
+    def test_relation_imported_by_another_worker_is_left_alone(self):
+        """A second worker (another database session) holding a relation's lock: this worker skips it."""
+        busy = self.relations[0]
+        other_worker = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other_worker.close)
+        lock = self.company._nmbrs_import_lock(busy)
+        other_worker.execute('SELECT pg_advisory_lock(%s)', [lock])
+
+        self.run_cron()
+
+        self.assertFalse(self.imported_documents(self.nmbrs_companies[0].id))
+        self.assertTrue(self.imported_documents(self.nmbrs_companies[1].id))
+        other_worker.execute('SELECT pg_advisory_unlock(%s)', [lock])
+        self.run_cron()  # the same hour: the relation the other worker held is still due
+        self.assert_everything_imported_once()
+
+    def test_document_stored_meanwhile_by_another_worker_is_skipped(self):
+        """The unique key is the backstop when two workers store the same run at the same moment."""
+        Document = self.env['nmbrs.document']
+        values = [{'document_type': 'journal', 'name': 'Loonjournaal 2026-0%d %s.xml' % (period, self.relations[0].name),
+                   'partner_id': self.relations[0].id, 'year': 2026, 'period': period,
+                   'nmbrs_key': 'journal/1/%d' % period, 'raw': b'<transactions/>'} for period in (1, 2)]
+        Document._nmbrs_store(values[:1])  # what the other worker committed first
+
+        created, skipped = Document._nmbrs_store(values)
+
+        self.assertEqual(created.mapped('nmbrs_key'), ['journal/1/2'])
+        self.assertEqual([value['nmbrs_key'] for value in skipped], ['journal/1/1'])
+        self.assertEqual(Document.search_count([('nmbrs_key', 'in', ['journal/1/1', 'journal/1/2'])]), 2)
+        self.assertEqual(self.env['ir.attachment'].search_count(
+            [('res_model', '=', 'nmbrs.document'), ('res_id', 'in', Document.search([]).ids)]), 2)
