@@ -167,7 +167,8 @@ class RelationImport:
                       for document_type, done in complete.items() if done})
 
     def _import_wage_taxes(self, years, runs):
-        declarations = [declaration for year in years for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
+        declarations = [declaration for year in years
+                        for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
         self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
         keys = {declaration.id: self._key('wage_tax', declaration.id) for declaration in declarations}
         stored = set(self.env['nmbrs.document'].search([

@@ -29,7 +29,8 @@ class NmbrsSyncLog(models.Model):
     skipped_count = fields.Integer(
         'Skipped', readonly=True, help="Documents that were already imported, e.g. by another worker.")
     failed_count = fields.Integer('Failed', readonly=True)
-    duration = fields.Float('Duration (s)', readonly=True, digits=(16, 2))
+    duration = fields.Float(
+        'Duration (s)', readonly=True, digits=(16, 2), help="How long the import of the relation took, in seconds.")
     state = fields.Selection([('done', 'Done'), ('failed', 'Failed')], readonly=True, required=True, default='done')
     error = fields.Text(readonly=True)
 

@@ -40,8 +40,9 @@ class TestDocumentAccess(DocumentImportCase):
         self.assertTrue(self.documents)
         self.assertEqual(set(self.attachments.mapped('res_model')), {'nmbrs.document'})
         self.assertEqual(sorted(self.attachments.mapped('res_id')), sorted(self.documents.ids))
+        partners = self.relations | self.documents.employee_partner_id
         self.assertFalse(self.env['ir.attachment'].search(
-            [('res_model', '=', 'res.partner'), ('res_id', 'in', (self.relations | self.documents.employee_partner_id).ids)]))
+            [('res_model', '=', 'res.partner'), ('res_id', 'in', partners.ids)]))
 
     def test_plain_internal_user_cannot_read_documents_or_files(self):
         with self.assertRaises(AccessError):
@@ -60,7 +61,8 @@ class TestDocumentAccess(DocumentImportCase):
         self.assertEqual(documents, self.documents.with_env(env))
         payslip = documents.filtered(lambda document: document.document_type == 'payslip')[0]
         self.assertTrue(payslip.attachment_id.raw.startswith(b'%PDF'))
-        self.assertEqual(env['ir.attachment'].search([('id', 'in', self.attachments.ids)]), self.attachments.with_env(env))
+        self.assertEqual(env['ir.attachment'].search([('id', 'in', self.attachments.ids)]),
+                         self.attachments.with_env(env))
         self.assertEqual(payslip.action_download()['url'], '/web/content/%d?download=true' % payslip.attachment_id.id)
         self.assertEqual(self.relations[0].with_user(self.nmbrs_user).nmbrs_document_count, len(documents))
         with self.assertRaises(AccessError):

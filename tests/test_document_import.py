@@ -91,8 +91,8 @@ class TestDocumentImport(DocumentImportCase):
         statuses = self.env['nmbrs.wage.tax.status'].search([('company_id', '=', self.company.id)])
         self.assertEqual(set(statuses.mapped('name')), {'Created', 'Sent', 'SentExternal'})
         self.env['nmbrs.document'].search([('document_type', '=', 'wage_tax')]).unlink()
-        self.company.write({'nmbrs_wage_tax_rule': 'status',
-                            'nmbrs_wage_tax_status_ids': [(6, 0, statuses.filtered(lambda s: s.name == 'SentExternal').ids)]})
+        sent_external = statuses.filtered(lambda status: status.name == 'SentExternal')
+        self.company.write({'nmbrs_wage_tax_rule': 'status', 'nmbrs_wage_tax_status_ids': [(6, 0, sent_external.ids)]})
 
         self.run_cron(at=AN_HOUR_LATER)
 
@@ -209,7 +209,7 @@ class TestParallelWorkers(DocumentImportCase):
     def test_document_stored_meanwhile_by_another_worker_is_skipped(self):
         """The unique key is the backstop when two workers store the same run at the same moment."""
         Document = self.env['nmbrs.document']
-        values = [{'document_type': 'journal', 'name': 'Loonjournaal 2026-0%d %s.xml' % (period, self.relations[0].name),
+        values = [{'document_type': 'journal', 'name': 'Loonjournaal 2026-0%d.xml' % period,
                    'partner_id': self.relations[0].id, 'year': 2026, 'period': period,
                    'nmbrs_key': 'journal/1/%d' % period, 'raw': b'<transactions/>'} for period in (1, 2)]
         Document._nmbrs_store(values[:1])  # what the other worker committed first
