@@ -49,8 +49,9 @@ class ResCompany(models.Model):
         self.ensure_one()
         todo = self.env.ref('mail.mail_activity_data_todo')
         record = record.sudo()
+        # Done activities stay on the record, archived.
         open_todo = record.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == todo and activity.summary == summary)
+            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary)
         if open_todo:
             return open_todo[:1]
         return record.activity_schedule(
@@ -61,5 +62,5 @@ class ResCompany(models.Model):
         """Mark the open To-Do about ``summary`` done once the failure is gone."""
         todo = self.env.ref('mail.mail_activity_data_todo')
         record.sudo().activity_ids.filtered(
-            lambda activity: activity.activity_type_id == todo and activity.summary == summary
+            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary
         ).action_feedback(feedback=self.env._("Solved: the next Nmbrs run succeeded."))
