@@ -1,11 +1,10 @@
-import re
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError, NmbrsPermissionError
 from .nmbrs_annual_document_kind import EMPLOYEE_ANNUAL_STATEMENT
+from .nmbrs_document import document_file_name
 
 LINE_STATES = [
     ('pending', 'Waiting'),
@@ -15,16 +14,6 @@ LINE_STATES = [
     ('missing_right', 'Nmbrs right missing'),
     ('failed', 'Failed'),
 ]
-# Characters that file systems or browsers refuse in a download name.
-UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-def annual_file_name(*parts):
-    """'Payroll register 2025 Jansen Bouw B.V.pdf': a plain file name from its parts."""
-    stem = UNSAFE_FILE_NAME_CHARACTERS.sub(' ', ' '.join(str(part) for part in parts if part))
-    return ' '.join(stem.split()).rstrip('. ') + '.pdf'
-
-
 class NmbrsAnnualRequest(models.Model):
     """One accountant's order to fetch a year's annual documents for a set of relations.
 
@@ -219,8 +208,8 @@ class NmbrsAnnualRequestLine(models.Model):
             kind, employee = wanted[key]
             contact = employee and contacts[employee.id]
             values_list.append({
-                'name': annual_file_name(self.env._("Annual statement"), year, contact.name) if contact
-                else annual_file_name(kind.name, year, partner.name),
+                'name': document_file_name('pdf', self.env._("Annual statement"), year, contact.name) if contact
+                else document_file_name('pdf', kind.name, year, partner.name),
                 'document_type': 'annual',
                 'annual_kind': kind.code,
                 'partner_id': partner.id,

@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 from psycopg2.errors import UniqueViolation
 
@@ -11,6 +12,20 @@ DOCUMENT_TYPES = [
     ('journal', 'Payroll journal'),
     ('annual', 'Annual document'),
 ]
+
+
+# Characters that file systems or browsers refuse in a download name.
+UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def document_file_name(extension, *parts):
+    """'Loonstrook 2026-03 Jan de Vries.pdf' from its parts.
+
+    Unsafe characters become spaces, and a name ending in a dot ('B.V.') does
+    not get a second one before the extension.
+    """
+    stem = UNSAFE_FILE_NAME_CHARACTERS.sub(' ', ' '.join(str(part) for part in parts if part))
+    return '%s.%s' % (' '.join(stem.split()).rstrip('. '), extension)
 
 
 def period_label(year, period):

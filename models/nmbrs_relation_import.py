@@ -11,26 +11,24 @@ from odoo import fields
 from odoo.tools.misc import format_date
 
 from ..nmbrs.errors import NmbrsError
-from ..nmbrs.parallel import fetch_all
-from .nmbrs_document import period_label
+from ..nmbrs.parallel import fetch_all, fetch_in_order
+from .nmbrs_document import document_file_name, period_label
 from .nmbrs_run import RUN_DOCUMENT_FLAGS
 
-# The Dutch file names accountants know these documents by.
+# The Dutch names accountants know these documents by, and their file type.
 FILE_NAMES = {
-    'payslip': 'Loonstrook %(period)s %(name)s.pdf',
-    'wage_tax': 'Loonaangifte %(period)s %(name)s.xml',
-    'sepa': 'SEPA salarisbetaling %(period)s %(name)s.xml',
-    'journal': 'Loonjournaal %(period)s %(name)s.xml',
+    'payslip': ('Loonstrook', 'pdf'),
+    'wage_tax': ('Loonaangifte', 'xml'),
+    'sepa': ('SEPA salarisbetaling', 'xml'),
+    'journal': ('Loonjournaal', 'xml'),
 }
 
 
 def file_name(document_type, year, period, name, number=1):
     """'Loonstrook 2026-03 Jan de Vries.pdf'; a second payslip of the same run gets ' (2)'."""
-    text = FILE_NAMES[document_type] % {'period': period_label(year, period), 'name': (name or '').replace('/', '-')}
-    if number > 1:
-        stem, extension = text.rsplit('.', 1)
-        text = '%s (%d).%s' % (stem, number, extension)
-    return text
+    prefix, extension = FILE_NAMES[document_type]
+    return document_file_name(
+        extension, prefix, period_label(year, period), name, '(%d)' % number if number > 1 else None)
 
 
 def payment_date(run):
@@ -77,17 +75,19 @@ class RelationImport:
         today = pytz.utc.localize(fields.Datetime.now()).astimezone(self.company._nmbrs_timezone()).date()
         years = (today.year - 1, today.year)
         runs = [run for year in years for run in self.client.runs(self.nmbrs_company_id, year)]
+        # (fetch, store) per batch: fetch only calls Nmbrs, on another thread, so
+        # the next batches download while this thread stores an earlier one.
+        batches = []
+        if 'wage_tax' in self.types:
+            batches.append(self._wage_tax_batch(years, runs))
         if any(document_type in RUN_DOCUMENT_FLAGS for document_type in self.types):
             records = self._run_records(runs)
-            for run in runs:
-                if run.is_locked:
-                    self._import_run(run, records[run.id])
-                    self.commit()
-        if 'wage_tax' in self.types:
-            try:
-                self._import_wage_taxes(years, runs)
-            except NmbrsError as error:
-                self._failed('wage_tax', error)
+            stored = self._stored_run_keys(runs)
+            batches += filter(None, (self._run_batch(run, records[run.id], stored.get(run.id, set()))
+                                     for run in runs if run.is_locked))
+            self.commit()
+        for (_fetch, store), fetched in zip(batches, fetch_in_order(fetch for fetch, _store in batches)):
+            store(fetched)
             self.commit()
 
     def _run_records(self, runs):
@@ -108,99 +108,137 @@ class RelationImport:
                 records[run.id].locked = bool(run.is_locked)
         return records
 
-    def _import_run(self, run, record):
+    def _stored_run_keys(self, runs):
+        """{run id: keys of its documents already stored}, in one query."""
+        stored = defaultdict(set)
+        for document in self.env['nmbrs.document'].search_read([
+                ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
+                ('nmbrs_run_id', 'in', [run.id for run in runs if run.is_locked])], ['nmbrs_run_id', 'nmbrs_key']):
+            stored[document['nmbrs_run_id']].add(document['nmbrs_key'])
+        return stored
+
+    def _run_batch(self, run, record, stored):
+        """(fetch, store) of a run's missing documents; None when it has all it needs."""
         wanted = [document_type for document_type in RUN_DOCUMENT_FLAGS
                   if document_type in self.types and not record[RUN_DOCUMENT_FLAGS[document_type]]]
         if not wanted:
-            return
-        stored = set(self.env['nmbrs.document'].search([
-            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
-            ('nmbrs_run_id', '=', run.id)]).mapped('nmbrs_key'))
-        complete = dict.fromkeys(wanted, True)
-        calls = {}
-        if 'payslip' in wanted:
-            try:
-                employees = self.client.run_employees(self.nmbrs_company_id, run.id, run.year)
-            except NmbrsError as error:
-                self._failed('payslip', error)
-                complete['payslip'] = False
-                employees = []
-            for employee in employees:
-                prefix = self._key('payslip', run.id, employee.employee_id) + '/'
-                already = sum(key.startswith(prefix) for key in stored)
-                if already:
-                    self.counts['payslip']['skipped'] += already
-                    continue
-                calls[('payslip', employee.employee_id, employee.employee_number)] = partial(
-                    self.client.employee_payslips, self.nmbrs_company_id, run.id, run.year, employee.employee_id)
-        for document_type, fetch in (('sepa', partial(self.client.sepa, payment_date=payment_date(run))),
-                                     ('journal', self.client.journal)):
-            if document_type not in wanted:
-                continue
-            if self._key(document_type, run.id) in stored:
-                self.counts[document_type]['skipped'] += 1
-                continue
-            calls[(document_type,)] = partial(fetch, self.nmbrs_company_id, run.id, run.year)
+            return None
 
-        values = []
-        results = fetch_all(calls)
-        payslips = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
-        partners = self._employees(
-            {employee_id: number for (employee_id, number), (pdfs, _error) in payslips.items() if pdfs})
-        for call, (result, error) in results.items():
-            document_type = call[0]
-            if error:
+        def fetch():
+            failures, skipped, calls = [], Counter(), {}
+            if 'payslip' in wanted:
+                try:
+                    employees = self.client.run_employees(self.nmbrs_company_id, run.id, run.year)
+                except NmbrsError as error:
+                    failures.append(('payslip', error))
+                    employees = []
+                for employee in employees:
+                    prefix = self._key('payslip', run.id, employee.employee_id) + '/'
+                    already = sum(key.startswith(prefix) for key in stored)
+                    if already:
+                        skipped['payslip'] += already
+                        continue
+                    calls[('payslip', employee.employee_id, employee.employee_number)] = partial(
+                        self.client.employee_payslips, self.nmbrs_company_id, run.id, run.year,
+                        employee.employee_id)
+            for document_type, download in (('sepa', partial(self.client.sepa, payment_date=payment_date(run))),
+                                            ('journal', self.client.journal)):
+                if document_type not in wanted:
+                    continue
+                if self._key(document_type, run.id) in stored:
+                    skipped[document_type] += 1
+                    continue
+                calls[(document_type,)] = partial(download, self.nmbrs_company_id, run.id, run.year)
+            return failures, skipped, fetch_all(calls)
+
+        def store(fetched):
+            failures, skipped, results = fetched
+            complete = dict.fromkeys(wanted, True)
+            for document_type, error in failures:
                 self._failed(document_type, error)
                 complete[document_type] = False
-            elif document_type == 'payslip':
-                employee = partners.get(call[1])
-                for number, pdf in enumerate(result, start=1):
+            for document_type, count in skipped.items():
+                self.counts[document_type]['skipped'] += count
+            values = []
+            payslips = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
+            partners = self._employees(
+                {employee_id: number for (employee_id, number), (pdfs, _error) in payslips.items() if pdfs})
+            for call, (result, error) in results.items():
+                document_type = call[0]
+                if error:
+                    self._failed(document_type, error)
+                    complete[document_type] = False
+                elif document_type == 'payslip':
+                    employee = partners.get(call[1])
+                    for number, pdf in enumerate(result, start=1):
+                        values.append(self._run_values(
+                            run, 'payslip', pdf, self._key('payslip', run.id, call[1], number),
+                            file_name('payslip', run.year, run.period_end, employee.name, number), employee))
+                elif result:
                     values.append(self._run_values(
-                        run, 'payslip', pdf, self._key('payslip', run.id, call[1], number),
-                        file_name('payslip', run.year, run.period_end, employee.name, number), employee))
-            elif result:
-                values.append(self._run_values(
-                    run, document_type, result, self._key(document_type, run.id),
-                    file_name(document_type, run.year, run.period_end, self.partner.name)))
-        self._store(values)
-        record.write({RUN_DOCUMENT_FLAGS[document_type]: True
-                      for document_type, done in complete.items() if done})
+                        run, document_type, result, self._key(document_type, run.id),
+                        file_name(document_type, run.year, run.period_end, self.partner.name)))
+            self._store(values)
+            record.write({RUN_DOCUMENT_FLAGS[document_type]: True
+                          for document_type, done in complete.items() if done})
 
-    def _import_wage_taxes(self, years, runs):
-        declarations = [declaration for year in years
-                        for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
-        self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
-        keys = {declaration.id: self._key('wage_tax', declaration.id) for declaration in declarations}
+        return fetch, store
+
+    def _wage_tax_batch(self, years, runs):
+        """(fetch, store) of the declarations of ``years`` not stored yet that the company's rule lets in."""
         stored = set(self.env['nmbrs.document'].search([
-            ('company_id', '=', self.company.id), ('nmbrs_key', 'in', list(keys.values()))]).mapped('nmbrs_key'))
-        wanted = {declaration.id: declaration for declaration in declarations
-                  if keys[declaration.id] not in stored and self._declaration_accepted(declaration, runs)}
-        results = fetch_all({declaration_id: partial(self.client.wage_tax_xml, self.nmbrs_company_id, declaration_id)
-                             for declaration_id in wanted})
-        values = []
-        for declaration_id, (xml, error) in results.items():
-            declaration = wanted[declaration_id]
-            if error:
-                self._failed('wage_tax', error)
-            elif xml:
-                values.append({
-                    'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': keys[declaration_id],
-                    'name': file_name('wage_tax', declaration.year, declaration.period, self.partner.name),
-                    'year': declaration.year, 'period': declaration.period, 'nmbrs_status': declaration.status,
-                    **self._common_values()})
-        self._store(values)
+            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
+            ('document_type', '=', 'wage_tax'), ('year', 'in', list(years))]).mapped('nmbrs_key'))
+        accepted = self._declaration_rule(runs)
 
-    def _declaration_accepted(self, declaration, runs):
-        """Whether the company's rule lets a declaration in.
+        def fetch():
+            try:
+                declarations = [declaration for year in years
+                                for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
+            except NmbrsError as error:
+                return error, [], {}, {}
+            wanted = {declaration.id: declaration for declaration in declarations
+                      if self._key('wage_tax', declaration.id) not in stored and accepted(declaration)}
+            return None, declarations, wanted, fetch_all({
+                declaration_id: partial(self.client.wage_tax_xml, self.nmbrs_company_id, declaration_id)
+                for declaration_id in wanted})
+
+        def store(fetched):
+            list_error, declarations, wanted, results = fetched
+            if list_error:
+                self._failed('wage_tax', list_error)
+                return
+            self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
+            values = []
+            for declaration_id, (xml, error) in results.items():
+                declaration = wanted[declaration_id]
+                if error:
+                    self._failed('wage_tax', error)
+                elif xml:
+                    values.append({
+                        'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': self._key('wage_tax', declaration_id),
+                        'name': file_name('wage_tax', declaration.year, declaration.period, self.partner.name),
+                        'year': declaration.year, 'period': declaration.period, 'nmbrs_status': declaration.status,
+                        **self._common_values()})
+            self._store(values)
+
+        return fetch, store
+
+    def _declaration_rule(self, runs):
+        """Whether the company's rule lets a declaration in, as a function the fetching thread may call.
 
         'locked' (the default): every run of its period is locked in Nmbrs.
         'status': its Nmbrs status is one the company chose.
         """
         if self.company.nmbrs_wage_tax_rule == 'status':
-            return declaration.status in self.company.nmbrs_wage_tax_status_ids.mapped('name')
-        period_runs = [run for run in runs if run.year == declaration.year
-                       and (run.period_start or run.period_end) <= declaration.period <= run.period_end]
-        return bool(period_runs) and all(run.is_locked for run in period_runs)
+            statuses = set(self.company.nmbrs_wage_tax_status_ids.mapped('name'))
+            return lambda declaration: declaration.status in statuses
+
+        def all_runs_locked(declaration):
+            period_runs = [run for run in runs if run.year == declaration.year
+                           and (run.period_start or run.period_end) <= declaration.period <= run.period_end]
+            return bool(period_runs) and all(run.is_locked for run in period_runs)
+        return all_runs_locked
 
     # ------------------------------------------------------------ helpers
 
@@ -248,21 +286,37 @@ class RelationImport:
     # ------------------------------------------------------------ telling the user
 
     def post_arrivals(self):
-        """Tell the relation's chatter what arrived (never the files or amounts: those stay on the documents)."""
+        """Tell the relation's chatter what arrived (never the files or amounts: those stay on the documents).
+
+        A catch-up over many periods is told per document type with its first
+        and last period, so the note stays short.
+        """
         if not self.arrived:
             return
-        lines = [self._arrival_text(document_type, year, period, count)
-                 for (document_type, year, period), count in sorted(self.arrived.items(), key=lambda item: (
-                     item[0][1], item[0][2], item[0][0]))]
+        periods = sorted({(year, period) for _type, year, period in self.arrived})
+        if len(periods) <= 3:
+            lines = [self._arrival_text(document_type, count, self._period_text(year, period))
+                     for (document_type, year, period), count in sorted(self.arrived.items(), key=lambda item: (
+                         item[0][1], item[0][2], item[0][0]))]
+        else:
+            per_type = Counter()
+            for (document_type, _year, _period), count in self.arrived.items():
+                per_type[document_type] += count
+            span = self.env._("%(first)s to %(last)s", first=self._period_text(*periods[0]),
+                              last=self._period_text(*periods[-1]))
+            lines = [self._arrival_text(document_type, count, span) for document_type, count in sorted(per_type.items())]
         body = Markup('<p>%s</p><ul>%s</ul>') % (
             self.env._("Payroll documents arrived from Nmbrs:"),
             Markup().join(Markup('<li>%s</li>') % line for line in lines))
         self.partner._message_log(body=body)
 
-    def _arrival_text(self, document_type, year, period, count):
+    def _period_text(self, year, period):
+        if 1 <= period <= 12:
+            return format_date(self.env, date(year, period, 1), date_format='MMMM y')
+        return period_label(year, period)
+
+    def _arrival_text(self, document_type, count, when):
         _ = self.env._
-        when = format_date(self.env, date(year, period, 1), date_format='MMMM y') if 1 <= period <= 12 \
-            else period_label(year, period)
         if document_type == 'payslip':
             return _("%(count)s payslips for %(period)s", count=count, period=when)
         label = dict(self.env['nmbrs.document']._fields['document_type']._description_selection(self.env))

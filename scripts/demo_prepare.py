@@ -1,8 +1,11 @@
 # Run inside `odoo shell` by scripts/demo.sh: connects the demo company to Nmbrs
-# (the local sandbox unless NMBRS_URL says otherwise) and brings in its data.
+# (the local sandbox unless NMBRS_URL says otherwise), brings in its relations
+# and imports their payroll documents, as an accountant would from the screens.
 import os
 
-company = env.company  # noqa: F821 (odoo shell provides env)
+admin = env.ref('base.user_admin')  # noqa: F821 (odoo shell provides env)
+env = env(user=admin)  # noqa: F821
+company = env.company
 company.write({
     'name': 'Kantoor Voorbeeld',
     'nmbrs_username': os.environ['NMBRS_USERNAME'],
@@ -15,8 +18,24 @@ company.write({
     'nmbrs_window_start': 0.0,
     'nmbrs_window_end': 24.0,
 })
-with company._nmbrs_client() as client:
-    environment = client.environment_get()
-company.write({'nmbrs_state': 'connected', 'nmbrs_connected_uid': env.ref('base.user_admin').id})  # noqa: F821
-print('Connected to Nmbrs environment %s' % environment.subdomain)
-env.cr.commit()  # noqa: F821
+ok, message = company._nmbrs_connect()
+print(message)
+if not ok:
+    raise SystemExit(1)
+env.cr.commit()
+
+company._nmbrs_sync_relations()
+env.cr.commit()
+relations = company._nmbrs_linked_relations()
+print('Relations linked to Nmbrs: %d' % len(relations))
+
+company._nmbrs_import_documents(relations)
+env.cr.commit()
+
+wizard = env['nmbrs.annual.documents.wizard'].with_context(
+    active_model='res.partner', active_ids=relations.ids).create({})
+wizard.action_fetch()
+env.cr.commit()
+
+counts = env['nmbrs.document']._read_group([], ['document_type'], ['__count'])
+print('Payroll documents imported: %s' % ', '.join('%d %s' % (count, kind) for kind, count in counts))

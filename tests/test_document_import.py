@@ -26,19 +26,24 @@ class TestDocumentImport(DocumentImportCase):
         self.assertEqual((payslip.year, payslip.period, payslip.nmbrs_run_id), (2026, 2, february.id))
         declaration = self.env['nmbrs.document'].search(
             [('partner_id', '=', relation.id), ('document_type', '=', 'wage_tax'), ('period_label', '=', '2026-02')])
-        self.assertEqual(declaration.name, 'Loonaangifte 2026-02 %s.xml' % relation.name)
+        # 'B.V.' does not get a second dot before the extension.
+        self.assertEqual(declaration.name, 'Loonaangifte 2026-02 %s.xml' % relation.name.rstrip('.'))
         self.assertEqual(declaration.nmbrs_status, 'Sent')
         sepa = self.env['nmbrs.document'].search(
             [('partner_id', '=', relation.id), ('document_type', '=', 'sepa'), ('period_label', '=', '2026-02')])
-        self.assertEqual(sepa.name, 'SEPA salarisbetaling 2026-02 %s.xml' % relation.name)
+        self.assertEqual(sepa.name, 'SEPA salarisbetaling 2026-02 %s.xml' % relation.name.rstrip('.'))
 
         # Open runs are not final: none of their documents arrive yet.
         open_runs = [run.id for run in self.sandbox.dataset.runs.values() if not run.is_locked]
         self.assertTrue(open_runs)
         self.assertFalse(self.env['nmbrs.document'].search([('nmbrs_run_id', 'in', open_runs)]))
-        # The relation's chatter says what arrived, without files.
-        note = relation.message_ids.filtered(lambda message: 'payslips for February 2026' in message.body)
+        # The relation's chatter says in one short note what arrived, without files.
+        payslips = self.env['nmbrs.document'].search_count(
+            [('partner_id', '=', relation.id), ('document_type', '=', 'payslip')])
+        note = relation.message_ids.filtered(lambda message: 'payslips for' in message.body)
         self.assertEqual(len(note), 1)
+        self.assertIn('%d payslips for' % payslips, note.body)
+        self.assertLess(note.body.count('<li>'), 6)
         self.assertFalse(relation.message_ids.attachment_ids)
         log = self.env['nmbrs.sync.log'].search([('partner_id', '=', relation.id), ('document_type', '=', 'payslip')])
         self.assertEqual(log.created_count, len(self.env['nmbrs.document'].search(
