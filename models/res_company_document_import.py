@@ -16,6 +16,9 @@ CONNECTION_ERRORS = (errors.NmbrsAuthenticationError, errors.NmbrsPermissionErro
 # The hourly cron checks each relation once: its job loop and other workers
 # skip relations checked more recently than this.
 RECHECK_AFTER = timedelta(minutes=30)
+# Client options a system parameter nmbrs_connector.<option> may set, e.g. short
+# timeouts for the tests or a longer read timeout for a slow network.
+CLIENT_PARAMETERS = {'read_timeout': float, 'max_retries': int, 'max_response_bytes': int}
 
 
 class ResCompany(models.Model):
@@ -82,7 +85,7 @@ class ResCompany(models.Model):
         # Users may only read documents: storing them is the system's work.
         company = self.sudo().with_company(self)
         connection_error = None
-        with company._nmbrs_client() as client:
+        with company._nmbrs_client(**company._nmbrs_import_client_options()) as client:
             for partner in partners:
                 if connection_error:
                     company._nmbrs_log_relation_failure(partner, trigger, connection_error)
@@ -93,6 +96,11 @@ class ResCompany(models.Model):
                 if outcome and isinstance(outcome.error, CONNECTION_ERRORS):
                     connection_error = outcome.error
                 yield outcome
+
+    def _nmbrs_import_client_options(self):
+        get_param = self.env['ir.config_parameter'].sudo().get_param
+        options = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
+        return {option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value}
 
     def _nmbrs_import_relation(self, partner, client, trigger):
         """Import one relation under its lock; None when another worker has it (or just did it)."""

@@ -1,4 +1,6 @@
 """Run independent Nmbrs calls on a few threads that share one (thread-safe) client."""
+from collections import deque
+from itertools import islice
 from concurrent.futures import ThreadPoolExecutor
 
 from .errors import NmbrsError
@@ -6,6 +8,10 @@ from .errors import NmbrsError
 # Nmbrs answers in ~50 ms and allows ~150 calls/s: a few threads fill that
 # without queueing at the client's rate limiter.
 MAX_WORKERS = 6
+# Batches (e.g. payroll runs) whose calls may be under way while the caller
+# stores an earlier one: the downloads go on while Odoo writes, and only a few
+# batches are held in memory.
+BATCHES_AHEAD = 2
 
 
 def fetch_all(calls, max_workers=MAX_WORKERS):
@@ -26,3 +32,20 @@ def fetch_all(calls, max_workers=MAX_WORKERS):
     with ThreadPoolExecutor(max_workers=min(max_workers, len(calls)), thread_name_prefix='nmbrs-fetch') as pool:
         futures = {key: pool.submit(attempt, call) for key, call in calls.items()}
         return {key: future.result() for key, future in futures.items()}
+
+
+def fetch_in_order(jobs, ahead=BATCHES_AHEAD):
+    """Yield the results of ``jobs`` (callables without arguments) in their order.
+
+    While the caller handles one result, up to ``ahead`` later jobs already
+    run. A job's exception is raised when its result is due.
+    """
+    jobs = iter(jobs)
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix='nmbrs-ahead') as pool:
+        pending = deque(pool.submit(job) for job in islice(jobs, ahead))
+        while pending:
+            result = pending.popleft().result()
+            following = next(jobs, None)
+            if following is not None:
+                pending.append(pool.submit(following))
+            yield result
