@@ -2,6 +2,8 @@ from odoo import fields, models
 
 from ..nmbrs import errors
 
+SOFT_RELOAD = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
+
 
 class ResCompany(models.Model):
     """Testing, connecting and disconnecting a company's Nmbrs connection."""

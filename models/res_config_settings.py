@@ -1,8 +1,8 @@
 from odoo import fields, models
 
 from ..nmbrs.errors import NmbrsError
+from .res_company_connection import SOFT_RELOAD
 
-SOFT_RELOAD = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
 
 
 class ResConfigSettings(models.TransientModel):

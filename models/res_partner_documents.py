@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -40,17 +39,11 @@ class ResPartner(models.Model):
             return []
         return company._nmbrs_import_documents(relations)
 
-    def action_nmbrs_import_documents(self):
-        if not self.env.user.has_group('nmbrs_connector.group_nmbrs_user'):
-            raise AccessError(self.env._("Only Nmbrs users may import payroll documents."))
-        outcomes = [outcome for outcome in self._nmbrs_import_documents() if outcome]
+    def _nmbrs_import_summary(self, outcomes):
+        """``(ok, message)`` telling the user what an import of these relations brought."""
+        outcomes = [outcome for outcome in outcomes if outcome]
         created = sum(counts['created'] for outcome in outcomes for counts in outcome.counts.values())
-        failed = [outcome for outcome in outcomes if outcome.error or outcome.errors]
-        if failed:
-            message = self.env._("%(count)s documents imported; some could not be imported. The To-Do on "
-                                 "the relation says why.", count=created)
-        else:
-            message = self.env._("%(count)s new payroll documents imported from Nmbrs.", count=created)
-        return {'type': 'ir.actions.client', 'tag': 'display_notification', 'params': {
-            'title': self.env._("Nmbrs"), 'message': message,
-            'type': 'warning' if failed else 'success', 'sticky': False}}
+        if any(outcome.error or outcome.errors for outcome in outcomes):
+            return False, self.env._("%(count)s new payroll documents imported; some could not be imported. "
+                                     "The To-Do on the relation says why.", count=created)
+        return True, self.env._("%(count)s new payroll documents imported from Nmbrs.", count=created)

@@ -1,20 +1,13 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..nmbrs.errors import NmbrsError
-
-ANNUAL_DOCUMENTS_ACTION = 'nmbrs_connector.action_nmbrs_annual_documents_wizard'
+from .res_company_connection import SOFT_RELOAD
 
 
 class ResPartner(models.Model):
     """Linking a relation to Nmbrs, and the Nmbrs buttons of the relation form."""
     _inherit = 'res.partner'
-
-    nmbrs_annual_documents_available = fields.Boolean(compute='_compute_nmbrs_annual_documents_available')
-
-    def _compute_nmbrs_annual_documents_available(self):
-        available = bool(self.env.ref(ANNUAL_DOCUMENTS_ACTION, raise_if_not_found=False))
-        self.nmbrs_annual_documents_available = available
 
     def _nmbrs_link_company(self, nmbrs_company, debtor):
         """Link this company relation to a Nmbrs company and its debtor."""
@@ -64,17 +57,14 @@ class ResPartner(models.Model):
                 linked._nmbrs_mark_synced()
         else:
             linked._nmbrs_push_to_nmbrs()
-        # The payroll document import is another part of the addon, which may not be there.
-        if hasattr(self, '_nmbrs_import_documents'):
-            self._nmbrs_import_documents()
+        outcomes = self._nmbrs_import_documents()
         failed = linked.filtered(lambda partner: partner.nmbrs_sync_state == 'error')
         if failed:
             return company._nmbrs_notification(False, failed[0].nmbrs_sync_error)
-        return company._nmbrs_notification(True, self.env._("Synchronised with Nmbrs."))
+        # A soft reload shows the new documents in the smart button at once.
+        return company._nmbrs_notification(*self._nmbrs_import_summary(outcomes), next_action=SOFT_RELOAD)
 
     def action_nmbrs_annual_documents(self):
-        if not self.env.ref(ANNUAL_DOCUMENTS_ACTION, raise_if_not_found=False):
-            raise UserError(self.env._("Fetching annual documents from Nmbrs is not available yet."))
-        result = self.env['ir.actions.actions']._for_xml_id(ANNUAL_DOCUMENTS_ACTION)
+        result = self.env['ir.actions.actions']._for_xml_id('nmbrs_connector.action_nmbrs_annual_documents_wizard')
         result['context'] = {'active_model': 'res.partner', 'active_ids': self.ids}
         return result

@@ -54,7 +54,7 @@ class DocumentImportCase(NmbrsSandboxCase):
         """Press "Sync now" on ``partners`` and return the notification."""
         with freeze_time(at), self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr, user=user or self.env.user)
-            return partners.with_env(env).action_nmbrs_import_documents()
+            return partners.with_env(env).action_nmbrs_sync_now()
 
     # ------------------------------------------------------------ what should arrive
 

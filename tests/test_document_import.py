@@ -180,7 +180,7 @@ class TestDocumentImport(DocumentImportCase):
     def test_sync_now_imports_one_relation_at_once(self):
         user = self.env['res.users'].create({
             'name': 'Salarisadministratie', 'login': 'payroll-clerk',
-            'group_ids': [(6, 0, [self.env.ref('nmbrs_connector.group_nmbrs_user').id])]})
+            'group_ids': [(6, 0, [self.env.ref('nmbrs_connector.group_nmbrs_manager').id])]})
 
         notification = self.sync_now(self.relations[0], user=user)
 

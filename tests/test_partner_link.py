@@ -114,9 +114,6 @@ class TestPartnerLink(NmbrsSandboxCase):
         partner = self._company_partner(name=self.nmbrs_company.name)
         action = partner.action_nmbrs_link()
         self.assertEqual(action['res_model'], 'nmbrs.link.wizard')
-        annual_documents = self.env.ref('nmbrs_connector.action_nmbrs_annual_documents_wizard',
-                                        raise_if_not_found=False)
-        self.assertEqual(partner.nmbrs_annual_documents_available, bool(annual_documents))
         self.company.nmbrs_state = 'disconnected'
         with self.assertRaises(UserError):
             partner.action_nmbrs_link()
