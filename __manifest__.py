@@ -32,6 +32,9 @@ files, payroll journals and annual documents) onto the right relation.
         'views/res_partner_document_views.xml',
         'views/res_config_settings_views.xml',
     ],
+    'assets': {
+        'web.assets_tests': ['nmbrs_connector/static/tests/tours/*.js'],
+    },
     'installable': True,
     'application': False,
 }

@@ -6,8 +6,8 @@ from odoo.tests.common import _super_send
 from ..nmbrs.sandbox import NmbrsSandbox, demo_dataset
 
 
-class NmbrsSandboxCase(TransactionCase):
-    """A test case whose company is connected to its own local Nmbrs sandbox.
+class NmbrsSandboxMixin:
+    """Gives a test class its own local Nmbrs sandbox.
 
     The sandbox is a real HTTP server on 127.0.0.1 with the demo dataset; each
     class gets a fresh one, so tests may change its data and fault knobs.
@@ -19,7 +19,6 @@ class NmbrsSandboxCase(TransactionCase):
         cls.sandbox = NmbrsSandbox(cls._nmbrs_dataset()).start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.company = cls.env.company
-        cls.connect_company(cls.company, cls.sandbox)
 
     @classmethod
     def _nmbrs_dataset(cls):
@@ -49,3 +48,12 @@ class NmbrsSandboxCase(TransactionCase):
         super().setUp()
         self.sandbox.faults.clear()
         self.sandbox.calls.clear()
+
+
+class NmbrsSandboxCase(NmbrsSandboxMixin, TransactionCase):
+    """A test case whose company is connected to its own local Nmbrs sandbox."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.connect_company(cls.company, cls.sandbox)
