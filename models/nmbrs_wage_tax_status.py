@@ -1,4 +1,6 @@
-from odoo import fields, models
+from psycopg2.errors import UniqueViolation
+
+from odoo import fields, models, tools
 
 
 class NmbrsWageTaxStatus(models.Model):
@@ -23,4 +25,11 @@ class NmbrsWageTaxStatus(models.Model):
         names = {name for name in names if name}
         known = set(self.sudo().search([('company_id', '=', company.id), ('name', 'in', list(names))]).mapped('name'))
         now = fields.Datetime.now()
-        self.sudo().create([{'name': name, 'company_id': company.id, 'last_seen': now} for name in names - known])
+        # One by one and sorted: a worker importing another relation of the company may record the
+        # same text at the same moment, and then this one is left out.
+        for name in sorted(names - known):
+            try:
+                with self.env.cr.savepoint(), tools.mute_logger('odoo.sql_db'):
+                    self.sudo().create({'name': name, 'company_id': company.id, 'last_seen': now})
+            except UniqueViolation:
+                pass
