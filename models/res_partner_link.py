@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..nmbrs.errors import NmbrsError
 from .res_company_connection import SOFT_RELOAD
@@ -28,7 +28,10 @@ class ResPartner(models.Model):
         })
 
     @api.model
-    def _nmbrs_check_connected(self):
+    def _nmbrs_check_sync_allowed(self):
+        """Only Nmbrs administrators link and sync, and only with a connected company: return it."""
+        if not self.env.user.has_group('nmbrs_connector.group_nmbrs_manager'):
+            raise AccessError(self.env._("Only Nmbrs administrators may link relations or sync with Nmbrs."))
         company = self.env.company
         if company.nmbrs_state != 'connected':
             raise UserError(self.env._(
@@ -38,14 +41,14 @@ class ResPartner(models.Model):
 
     def action_nmbrs_link(self):
         """Open the link wizard for these relations."""
-        self._nmbrs_check_connected()
+        self._nmbrs_check_sync_allowed()
         action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_link_wizard')
         action['context'] = {'active_model': 'res.partner', 'active_ids': self.ids}
         return action
 
     def action_nmbrs_sync_now(self):
         """Sync these relations in the company's direction, then import their payroll documents."""
-        company = self._nmbrs_check_connected()
+        company = self._nmbrs_check_sync_allowed()
         linked = self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id)
         if company.nmbrs_sync_direction == 'incoming':
             try:

@@ -60,6 +60,7 @@ cat <<MSG
   Ctrl-C stops Odoo$( [ ${#pids[@]} -gt 0 ] && echo ", the Nmbrs sandbox" )$( [ -n "$PRIVATE_PG" ] && echo " and PostgreSQL" ).
 
 MSG
-odoo server -c "$conf" -d "$db" --http-port="$http_port" --log-level=warn &
+# exec: the background job is Odoo itself, so cleanup stops it.
+(cd "$LOCAL" && exec "$PYTHON" -m odoo server -c "$conf" -d "$db" --http-port="$http_port" --log-level=warn) &
 pids+=($!)
 wait "${pids[-1]}"

@@ -89,6 +89,14 @@ class TestPayrollDocumentAccess(PayrollDocumentFixture, HttpCase):
             pass  # refusing is as good as leaving the file out
         self.assertNotIn(self.attachment, self.relation.message_ids.attachment_ids)
 
+    def test_only_nmbrs_administrators_run_syncs(self):
+        self.company.nmbrs_state = 'connected'
+        for user in (self.plain_user, self.nmbrs_user):
+            with self.assertRaises(AccessError):
+                self.relation.with_user(user).action_nmbrs_sync_now()
+            with self.assertRaises(AccessError):
+                self.relation.with_user(user).action_nmbrs_link()
+
     def download(self, login, path):
         self.authenticate(login, login)
         return self.url_open(path)

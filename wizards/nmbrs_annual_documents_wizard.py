@@ -55,7 +55,7 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
     def action_fetch(self):
         """Fetch now for a few relations and show the result; queue a larger selection for the cron."""
         self.ensure_one()
-        self.env['res.partner']._nmbrs_check_connected()
+        self.env['res.partner']._nmbrs_check_sync_allowed()
         relations = self._nmbrs_relations()
         if not relations:
             raise UserError(self.env._("Select at least one relation that is linked to Nmbrs."))

@@ -39,7 +39,7 @@ class NmbrsLinkWizard(models.TransientModel):
         if context.get('active_model') != 'res.partner' or not context.get('active_ids'):
             return values
         partners = self.env['res.partner'].browse(context['active_ids'])
-        self.env['res.partner']._nmbrs_check_connected()
+        self.env['res.partner']._nmbrs_check_sync_allowed()
         try:
             lines, unmatched = self._nmbrs_proposals(partners)
         except NmbrsError as error:
