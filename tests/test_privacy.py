@@ -41,6 +41,7 @@ class PayrollDocumentFixture:
 
 @tagged('post_install', '-at_install')
 class TestPayrollDocumentAccess(PayrollDocumentFixture, HttpCase):
+    """The paths around the ORM rules (see test_document_access): portal, export, chatter, HTTP."""
 
     def assert_cannot_see_document(self, user):
         env = self.env(user=user)
@@ -56,25 +57,8 @@ class TestPayrollDocumentAccess(PayrollDocumentFixture, HttpCase):
         with self.assertRaises(AccessError):
             env['ir.attachment'].browse(self.attachment.id).read(['raw'])
 
-    def test_nmbrs_user_reads_documents_and_files(self):
-        env = self.env(user=self.nmbrs_user)
-        self.assertEqual(env['nmbrs.document'].search([]), self.document)
-        self.assertEqual(env['ir.attachment'].browse(self.attachment.id).raw, PDF)
-
-    def test_plain_internal_user_sees_nothing(self):
-        self.assert_cannot_see_document(self.plain_user)
-
     def test_portal_user_sees_nothing(self):
         self.assert_cannot_see_document(self.portal_user)
-
-    def test_nmbrs_user_of_another_company_sees_nothing(self):
-        self.assertFalse(self.env(user=self.other_nmbrs_user)['nmbrs.document'].search([]))
-        self.assert_cannot_see_document(self.other_nmbrs_user)
-
-    def test_files_are_not_on_the_partner(self):
-        partner_files = self.env['ir.attachment'].search([
-            ('res_model', '=', 'res.partner'), ('res_id', 'in', (self.relation | self.employee).ids)])
-        self.assertFalse(partner_files)
 
     def test_plain_user_cannot_export_documents(self):
         with self.assertRaises(AccessError):
