@@ -59,3 +59,10 @@ class ResConfigSettings(models.TransientModel):
         except NmbrsError as error:
             return company._nmbrs_notification(False, company._nmbrs_error_message(error))
         return company._nmbrs_notification(True, self.env._("The relations are in step with Nmbrs."))
+
+    def action_nmbrs_import_documents(self):
+        """Import the payroll documents of every linked relation of this company now."""
+        self.ensure_one()
+        company = self.company_id.with_company(self.company_id)
+        outcomes = company._nmbrs_import_documents()
+        return company._nmbrs_notification(*self.env['res.partner']._nmbrs_import_summary(outcomes))

@@ -237,37 +237,26 @@ def fault_error(fault, service, operation, params):
 
 # ---------------------------------------------------------------- values
 
-def from_text(text, value_type):
-    """Convert XML Schema text to ``value_type``; "not set" dates and empty non-strings give None."""
-    if value_type is str:
-        return text or ''
-    text = (text or '').strip()
-    if not text:
-        return None
-    try:
-        if value_type is int:
-            if not _INTEGER.fullmatch(text):
-                raise ValueError(text)
-            return int(text)
-        if value_type is bool:
-            return _BOOLEANS[text]
-        if value_type is Decimal:
-            value = Decimal(text)
-            if not value.is_finite():
-                raise ValueError(text)
-            return value
-        if value_type in (datetime, date):
-            moment = _parse_datetime(text)
-            if moment is None or value_type is datetime:
-                return moment
-            return moment.date()
-        if value_type is bytes:
-            return base64.b64decode(''.join(text.split()), validate=True) or None
-    except (ValueError, KeyError, InvalidOperation, binascii.Error):
-        raise NmbrsResponseError(
-            'Nmbrs sent a value that could not be read.',
-            detail='%r is not a valid %s' % (text[:50], value_type.__name__)) from None
-    raise TypeError('no conversion to %r' % value_type)
+def _decimal(text):
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def _integer(text):
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _date(text):
+    moment = _parse_datetime(text)
+    return moment and moment.date()
+
+
+def _base64(text):
+    return base64.b64decode(''.join(text.split()), validate=True) or None
 
 
 def _parse_datetime(text):
@@ -284,6 +273,35 @@ def _parse_datetime(text):
     if zone:
         iso += '+00:00' if zone == 'Z' else zone
     return datetime.fromisoformat(iso)
+
+
+# Keyed by the classes themselves, taken when this module loads: a test clock
+# (freezegun) that swaps ``datetime`` in modules later cannot break the lookup.
+_CONVERTERS = {
+    int: _integer,
+    bool: _BOOLEANS.__getitem__,
+    Decimal: _decimal,
+    datetime: _parse_datetime,
+    date: _date,
+    bytes: _base64,
+}
+
+
+def from_text(text, value_type):
+    """Convert XML Schema text to ``value_type``; "not set" dates and empty non-strings give None."""
+    if value_type is str:
+        return text or ''
+    if value_type not in _CONVERTERS:
+        raise TypeError('no conversion to %r' % value_type)
+    text = (text or '').strip()
+    if not text:
+        return None
+    try:
+        return _CONVERTERS[value_type](text)
+    except (ValueError, KeyError, InvalidOperation, binascii.Error):
+        raise NmbrsResponseError(
+            'Nmbrs sent a value that could not be read.',
+            detail='%r is not a valid %s' % (text[:50], value_type.__name__)) from None
 
 
 @functools.lru_cache(maxsize=None)

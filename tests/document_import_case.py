@@ -13,8 +13,8 @@ DATASET_NOW = datetime.datetime(2026, 3, 15, 12, 0)
 MORNING = '2026-03-16 09:00:00'
 AN_HOUR_LATER = '2026-03-16 10:00:00'
 TWO_HOURS_LATER = '2026-03-16 11:00:00'
-# freezegun swaps the ``datetime`` class inside modules, which breaks the
-# client's parsing of dates (it compares classes): leave the Nmbrs package alone.
+# The sandbox stands for Nmbrs's servers, which keep their own clock: the
+# freeze leaves the Nmbrs package alone.
 NMBRS_PACKAGE = __name__.rsplit('.', 2)[0] + '.nmbrs'
 DOWNLOADS = ('Run_GetEmployeesByRunCompany', 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
              'SalaryDocuments_GetSEPA', 'Journals_GetByRunCompany_v2', 'WageTax_GetXML')

@@ -626,3 +626,11 @@ def test_rate_limit_holds_across_threads():
         thread.join()
     # 40 calls at 100 per second: the last one may start no sooner than 0.39 s.
     assert time.monotonic() - started >= 0.38
+
+
+def test_dates_parse_while_a_test_clock_is_frozen():
+    """Odoo tests freeze time with freezegun, which swaps ``datetime`` inside modules."""
+    from odoo.tests import freeze_time
+    with freeze_time('2026-03-16 09:00:00'):
+        run = decode_sample('CompanyService.Run_GetList')[0]
+    assert run.run_at == datetime(2024, 1, 24, 10, 15)
