@@ -55,39 +55,40 @@ setup_python() {
 pg_answers() { pg_isready -q ${PGHOST:+-h "$PGHOST"} ${PGPORT:+-p "$PGPORT"} 2>/dev/null; }
 
 # Uses the PostgreSQL server that answers; when none does, starts a private
-# cluster in $LOCAL/pgdata that stop_private_postgres stops again.
+# cluster in $LOCAL/postgres (socket, data and log) that stop_private_postgres
+# stops again.
 setup_postgres() {
   PRIVATE_PG=
-  if pg_answers; then
-    :
-  else
-    local bin pgdata=$LOCAL/pgdata run=$LOCAL/pgrun owner=
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-    [ -n "$bin" ] || die "no PostgreSQL server answers and none is installed (apt-get install postgresql)"
-    mkdir -p "$run"
-    # PostgreSQL refuses to run as root.
-    [ "$(id -u)" = 0 ] && owner=postgres
-    as_owner() { if [ -n "$owner" ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
-    [ -n "$owner" ] && chown "$owner" "$run" "$LOCAL"
-    if [ ! -f "$pgdata/PG_VERSION" ]; then
-      log "creating a private PostgreSQL cluster in $pgdata"
-      mkdir -p "$pgdata"; [ -n "$owner" ] && chown "$owner" "$pgdata"
-      as_owner "$bin/initdb" -q -D "$pgdata" -A trust -U postgres >/dev/null
+  pg_answers && return 0
+  local bin pgroot=$LOCAL/postgres owner=
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$bin" ] || die "no PostgreSQL server answers and none is installed (apt-get install postgresql)"
+  # PostgreSQL refuses to run as root: root runs it as the postgres user, who
+  # must be able to reach the folder.
+  [ "$(id -u)" = 0 ] && owner=postgres
+  as_owner() { if [ -n "$owner" ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
+  mkdir -p "$pgroot"
+  [ -n "$owner" ] && chown "$owner" "$pgroot"
+  as_owner test -w "$pgroot" || die "the PostgreSQL user cannot write $pgroot; start a PostgreSQL server or set PGHOST"
+  export PGHOST=$pgroot PGPORT=${PGPORT:-55432}
+  if ! pg_answers; then
+    if [ ! -f "$pgroot/data/PG_VERSION" ]; then
+      log "creating a private PostgreSQL cluster in $pgroot"
+      as_owner "$bin/initdb" -D "$pgroot/data" -A trust -U postgres >/dev/null
     fi
-    export PGHOST=$run PGPORT=${PGPORT:-55432}
-    log "starting the private PostgreSQL cluster on port $PGPORT"
-    as_owner "$bin/pg_ctl" -D "$pgdata" -l "$LOCAL/pgdata.log" -w -o "-k $run -p $PGPORT -c listen_addresses=''" start >/dev/null \
-      || die "the private PostgreSQL did not start, see $LOCAL/pgdata.log"
-    PRIVATE_PG="$bin/pg_ctl -D $pgdata"
-    PG_OWNER=$owner
-    local me; me=$(id -un)
-    psql -U postgres -d postgres -Atqc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1 \
-      || psql -U postgres -d postgres -qc "CREATE ROLE \"$me\" SUPERUSER LOGIN" >/dev/null
-    export PGUSER=$me
+    log "starting the private PostgreSQL cluster"
+    as_owner "$bin/pg_ctl" -D "$pgroot/data" -l "$pgroot/server.log" -w \
+      -o "-k $pgroot -p $PGPORT -c listen_addresses=''" start >/dev/null \
+      || die "the private PostgreSQL did not start, see $pgroot/server.log"
   fi
+  PRIVATE_PG="$bin/pg_ctl -D $pgroot/data"
+  PG_OWNER=$owner
+  local me; me=$(id -un)
+  psql -U postgres -d postgres -Atqc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1 \
+    || psql -U postgres -d postgres -qc "CREATE ROLE \"$me\" SUPERUSER LOGIN" >/dev/null
   # Odoo refuses to connect as the `postgres` superuser.
-  [ "${PGUSER:-$(id -un)}" = postgres ] && die "Odoo does not run as the PostgreSQL user 'postgres': set PGUSER to another role"
-  return 0
+  [ "$me" = postgres ] && die "Odoo does not run as the PostgreSQL user 'postgres': run the script as another user"
+  export PGUSER=$me
 }
 
 stop_private_postgres() {
