@@ -120,7 +120,8 @@ def main(env):
     initial = measured_import(env, company, relations)
     no_change = measured_import(env, company, relations)
     storage = storage_bound(env, company)
-    concurrency = parallel.MAX_WORKERS
+    # Calls the import may have under way at once: each run ahead downloads on its own pool.
+    concurrency = parallel.MAX_WORKERS * parallel.BATCHES_AHEAD
     calls = initial['distinct_calls']
     api_bound = max(calls * LATENCY / concurrency, calls / api_facts.MAX_CALLS_PER_SECOND)
     result = {

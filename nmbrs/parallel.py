@@ -11,7 +11,7 @@ MAX_WORKERS = 6
 # Batches (e.g. payroll runs) whose calls may be under way while the caller
 # stores an earlier one: the downloads go on while Odoo writes, and only a few
 # batches are held in memory.
-BATCHES_AHEAD = 2
+BATCHES_AHEAD = 4
 
 
 def fetch_all(calls, max_workers=MAX_WORKERS):
