@@ -7,14 +7,25 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 setup_all
 
+# Odoo's term export walks the addon's folder following links; the repository
+# holds .local, which holds Odoo and a link back to the repository, so the
+# export would loop and count Odoo's own terms as the addon's. Export from a
+# view of the addon without its hidden folders instead.
+view=$(mktemp -d)
+mkdir "$view/nmbrs_connector"
+ln -s "$REPO"/* "$view/nmbrs_connector/"
+ADDONS_PATH=$ODOO_DIR/odoo/addons,$view
+
 db=nmbrs_i18n_$$
 conf=$(odoo_config "$db")
-trap 'dropdb --if-exists --force "$db" || true; rm -f "$conf"; stop_private_postgres' EXIT
+trap 'dropdb --if-exists --force "$db" || true; rm -rf "$conf" "$view"; stop_private_postgres' EXIT
 
 odoo server -c "$conf" -d "$db" -i nmbrs_connector --stop-after-init --log-level=warn
-odoo i18n -c "$conf" loadlang -d "$db" -l nl_NL
-odoo i18n -c "$conf" export -d "$db" nmbrs_connector -l pot
+odoo i18n loadlang -c "$conf" -d "$db" -l nl_NL
+odoo i18n export -c "$conf" -d "$db" nmbrs_connector -l pot
 # Merge rather than export nl: an export would drop the comments a translator wrote.
-touch "$REPO/i18n/nl.po"
+# The first time, start nl.po from the template with a Dutch header (Language, Plural-Forms).
+[ -f "$REPO/i18n/nl.po" ] || msginit --no-translator --no-wrap -l nl_NL.UTF-8 \
+  -i "$REPO/i18n/nmbrs_connector.pot" -o "$REPO/i18n/nl.po"
 msgmerge --quiet --no-fuzzy-matching --no-wrap --update --backup=none "$REPO/i18n/nl.po" "$REPO/i18n/nmbrs_connector.pot"
 log "untranslated: $(msgattrib --untranslated --no-obsolete "$REPO/i18n/nl.po" | grep -c '^msgid ' || true) entries (header included)"
