@@ -163,22 +163,16 @@ class ResCompany(models.Model):
             'company_id': self.id, 'partner_id': partner.id, 'trigger': trigger, 'state': 'failed',
             'error': self._nmbrs_import_error_text(error)})
 
-    def _nmbrs_import_failed_summary(self):
-        return self.env._("Nmbrs document import failed")
-
-    def _nmbrs_connection_failed_summary(self):
-        return self.env._("Nmbrs connection failed")
-
     def _nmbrs_report_import(self, outcome):
         """One open To-Do per failure and relation; resolved once the relation imports cleanly."""
         if isinstance(outcome.error, CONNECTION_ERRORS):
-            self._nmbrs_report_failure(self.partner_id, self._nmbrs_connection_failed_summary(),
+            self._nmbrs_report_failure(self.partner_id, 'connection',
                                        self._nmbrs_import_error_text(outcome.error))
             return
-        self._nmbrs_resolve_failure(self.partner_id, self._nmbrs_connection_failed_summary())
+        self._nmbrs_resolve_failure(self.partner_id, 'connection')
         error = outcome.error or next(iter(outcome.errors.values()), None)
         if error:
-            self._nmbrs_report_failure(outcome.partner, self._nmbrs_import_failed_summary(),
+            self._nmbrs_report_failure(outcome.partner, 'document_import',
                                        self._nmbrs_import_error_text(error))
         else:
-            self._nmbrs_resolve_failure(outcome.partner, self._nmbrs_import_failed_summary())
+            self._nmbrs_resolve_failure(outcome.partner, 'document_import')

@@ -1,8 +1,19 @@
 from markupsafe import Markup
 
 from odoo import models
+from odoo.tools import LazyTranslate
 
 from ..nmbrs import errors
+
+_lt = LazyTranslate(__name__)
+
+# The To-Do titles of each kind of failure: one open To-Do per kind and record.
+FAILURE_SUMMARIES = {
+    'connection': _lt("Nmbrs connection failed"),
+    'document_import': _lt("Nmbrs document import failed"),
+    'relation_sync': _lt("Nmbrs sync failed"),
+    'company_sync': _lt("Nmbrs relation sync failed"),
+}
 
 
 class ResCompany(models.Model):
@@ -40,27 +51,35 @@ class ResCompany(models.Model):
         return _("Nmbrs reported an error it does not explain (%(detail)s). Try again later; if this "
                  "persists, contact Nmbrs support.", detail=error.code or '-')
 
-    def _nmbrs_report_failure(self, record, summary, message):
-        """Give the responsible user one open To-Do about ``summary`` on ``record``.
+    def _nmbrs_failure_todo(self, record, failure):
+        """The open To-Do about ``failure`` (a key of FAILURE_SUMMARIES) on ``record``, and its title.
+
+        The title is in the responsible user's language, whoever ran the sync,
+        so a scheduled run and a "Sync now" find the same To-Do.
+        """
+        user = self._nmbrs_responsible_user()
+        summary = self.with_context(lang=user.lang).env._(FAILURE_SUMMARIES[failure])
+        todo = self.env.ref('mail.mail_activity_data_todo')
+        # Done activities stay on the record, archived.
+        open_todo = record.sudo().activity_ids.filtered(
+            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary)
+        return open_todo, summary, user
+
+    def _nmbrs_report_failure(self, record, failure, message):
+        """Give the responsible user one open To-Do about ``failure`` on ``record``.
 
         While that To-Do is still open, the same failure adds nothing: an import
         that fails every hour must not bury the user in activities.
         """
         self.ensure_one()
-        todo = self.env.ref('mail.mail_activity_data_todo')
-        record = record.sudo()
-        # Done activities stay on the record, archived.
-        open_todo = record.activity_ids.filtered(
-            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary)
+        open_todo, summary, user = self._nmbrs_failure_todo(record, failure)
         if open_todo:
             return open_todo[:1]
-        return record.activity_schedule(
-            'mail.mail_activity_data_todo', summary=summary, note=Markup('<p>%s</p>') % message,
-            user_id=self._nmbrs_responsible_user().id)
+        return record.sudo().activity_schedule(
+            'mail.mail_activity_data_todo', summary=summary, note=Markup('<p>%s</p>') % message, user_id=user.id)
 
-    def _nmbrs_resolve_failure(self, record, summary):
-        """Mark the open To-Do about ``summary`` done once the failure is gone."""
-        todo = self.env.ref('mail.mail_activity_data_todo')
-        record.sudo().activity_ids.filtered(
-            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary
-        ).action_feedback(feedback=self.env._("Solved: the next Nmbrs run succeeded."))
+    def _nmbrs_resolve_failure(self, record, failure):
+        """Mark the open To-Do about ``failure`` done once the failure is gone."""
+        self.ensure_one()
+        open_todo, _summary, _user = self._nmbrs_failure_todo(record, failure)
+        open_todo.action_feedback(feedback=self.env._("Solved: the next Nmbrs run succeeded."))

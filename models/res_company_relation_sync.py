@@ -34,9 +34,6 @@ class ResCompany(models.Model):
             partners.search([('nmbrs_linked', '=', True)])._nmbrs_push_to_nmbrs()
         self.nmbrs_relation_sync_date = fields.Datetime.now()
 
-    def _nmbrs_company_sync_failed_summary(self):
-        return self.env._("Nmbrs relation sync failed")
-
     @api.model
     def _cron_nmbrs_sync_relations(self):
         """Scheduled relation sync of every connected company; one company's failure never stops the others."""
@@ -51,10 +48,9 @@ class ResCompany(models.Model):
                 self.env.cr.rollback()
                 _logger.info('Nmbrs relation sync of company %s failed: %s', company.id, error.detail or error)
                 company._nmbrs_report_failure(
-                    company.partner_id, company._nmbrs_company_sync_failed_summary(),
-                    company._nmbrs_error_message(error))
+                    company.partner_id, 'company_sync', company._nmbrs_error_message(error))
                 company.nmbrs_relation_sync_date = fields.Datetime.now()
             else:
-                company._nmbrs_resolve_failure(company.partner_id, company._nmbrs_company_sync_failed_summary())
+                company._nmbrs_resolve_failure(company.partner_id, 'company_sync')
             if not cron._commit_progress(1):
                 break

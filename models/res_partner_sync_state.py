@@ -5,15 +5,12 @@ class ResPartner(models.Model):
     """The outcome of a relation's last Nmbrs sync, and the To-Do when it failed."""
     _inherit = 'res.partner'
 
-    def _nmbrs_sync_failed_summary(self):
-        return self.env._("Nmbrs sync failed")
-
     def _nmbrs_mark_synced(self):
         company = self.env.company
         self.with_context(nmbrs_no_push=True).write({
             'nmbrs_last_sync': fields.Datetime.now(), 'nmbrs_sync_state': 'ok', 'nmbrs_sync_error': False})
         for partner in self:
-            company._nmbrs_resolve_failure(partner, self._nmbrs_sync_failed_summary())
+            company._nmbrs_resolve_failure(partner, 'relation_sync')
 
     def _nmbrs_mark_sync_failed(self, error):
         """Keep the error on the relation and give the responsible user one To-Do about it."""
@@ -21,4 +18,4 @@ class ResPartner(models.Model):
         message = company._nmbrs_error_message(error)
         self.with_context(nmbrs_no_push=True).write({'nmbrs_sync_state': 'error', 'nmbrs_sync_error': message})
         for partner in self:
-            company._nmbrs_report_failure(partner, self._nmbrs_sync_failed_summary(), message)
+            company._nmbrs_report_failure(partner, 'relation_sync', message)
