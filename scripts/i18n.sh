@@ -20,6 +20,10 @@ db=nmbrs_i18n_$$
 conf=$(odoo_config "$db")
 trap 'dropdb --if-exists --force "$db" || true; rm -rf "$conf" "$view"; stop_private_postgres' EXIT
 
+# Odoo's modules first, then the addon, as in a customer's database (and in
+# scripts/test.sh): the addon then owns the fields that auto-installed modules
+# such as sms add to its mail.thread models, and their terms are exported too.
+odoo server -c "$conf" -d "$db" -i contacts,mail --stop-after-init --log-level=warn
 odoo server -c "$conf" -d "$db" -i nmbrs_connector --stop-after-init --log-level=warn
 odoo i18n loadlang -c "$conf" -d "$db" -l nl_NL
 odoo i18n export -c "$conf" -d "$db" nmbrs_connector -l pot

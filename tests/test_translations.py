@@ -1,0 +1,86 @@
+"""The addon speaks Dutch: every term has a translation in i18n/nl.po, and it reaches the user."""
+import os
+from unittest.mock import patch
+
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import translate
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationModuleReader
+
+from odoo.addons.nmbrs_connector.nmbrs.errors import NmbrsAuthenticationError, NmbrsPermissionError
+
+MODULE = 'nmbrs_connector'
+_os_walk = os.walk
+
+
+def _walk_without_hidden_folders(top, *args, **kwargs):
+    """os.walk that does not descend into hidden folders such as .git or .local.
+
+    In a development checkout the addon's folder holds .local, which holds Odoo
+    and a link back to the addon: Odoo's term reader follows links and would
+    loop through it, counting Odoo's own terms as the addon's.
+    """
+    for root, dirs, files in _os_walk(top, *args, **kwargs):
+        dirs[:] = [name for name in dirs if not name.startswith('.')]
+        yield root, dirs, files
+
+
+@tagged('post_install', '-at_install')
+class TestDutchTranslation(TransactionCase):
+
+    def test_every_term_has_a_dutch_translation(self):
+        with patch.object(translate.os, 'walk', _walk_without_hidden_folders):
+            reader = TranslationModuleReader(self.env.cr, modules=[MODULE])
+            terms = {source for module, _type, _name, _res_id, source, _value, _comments in reader
+                     if module == MODULE}
+        self.assertGreater(len(terms), 100, "the reader should find the addon's terms")
+
+        catalog = polib.pofile(file_path(f'{MODULE}/i18n/nl.po'))
+        self.assertEqual(catalog.metadata.get('Language'), 'nl')
+        translated = {entry.msgid for entry in catalog
+                      if entry.msgstr and 'fuzzy' not in entry.flags and not entry.obsolete}
+        missing = sorted(terms - translated)
+        self.assertFalse(
+            missing,
+            "%d terms have no Dutch translation in i18n/nl.po; run scripts/i18n.sh and translate them:\n%s"
+            % (len(missing), '\n'.join('  %r' % term for term in missing)))
+
+    def test_dutch_reaches_the_user(self):
+        self.env['res.lang']._activate_lang('nl_NL')
+        self.env['ir.module.module']._load_module_terms([MODULE], ['nl_NL'])
+        env = self.env(context=dict(self.env.context, lang='nl_NL'))
+
+        # A field label, as the form shows it, and a selection value.
+        partner_fields = env['res.partner'].fields_get(['nmbrs_debtor_number'], ['string'])
+        self.assertEqual(partner_fields['nmbrs_debtor_number']['string'], 'Nmbrs-debiteurnummer')
+        company_fields = env['res.company'].fields_get(['nmbrs_sync_direction'], ['string', 'selection'])
+        self.assertEqual(company_fields['nmbrs_sync_direction']['string'], 'Synchronisatierichting')
+        self.assertIn(('incoming', 'Inkomend: Nmbrs is leidend'), company_fields['nmbrs_sync_direction']['selection'])
+
+        # Menus.
+        self.assertEqual(env.ref(f'{MODULE}.menu_nmbrs_documents').name, 'Documenten')
+        self.assertEqual(env.ref(f'{MODULE}.menu_nmbrs_annual_documents').name, 'Jaarwerk')
+        self.assertEqual(env.ref(f'{MODULE}.menu_nmbrs_sync_log').name, 'Synchronisatielogboek')
+
+        # Messages written in Python, with their placeholders filled in.
+        company = env.company
+        message = company._nmbrs_error_message(NmbrsAuthenticationError("login refused", code=1001))
+        self.assertEqual(
+            message,
+            "Nmbrs heeft de login geweigerd. Controleer het inlog-e-mailadres, het API-token en de tenant key "
+            "(het deel van je Nmbrs-adres vóór .nmbrs.nl).")
+        message = company._nmbrs_error_message(NmbrsPermissionError(
+            "right missing", code=1002, right='CompanyService.Run_GetList'))
+        self.assertEqual(
+            message,
+            "Het user template van de Nmbrs-API-gebruiker staat CompanyService.Run_GetList niet toe. "
+            "Ga in Nmbrs naar Instellingen > User templates, open het template van deze gebruiker, klik op de "
+            "tandwieltjes in de kolom API en zet CompanyService.Run_GetList op Actief.")
+        self.assertNotIn('%(', message)
+
+        # The same message stays English for an English user.
+        english = company.with_context(lang='en_US')._nmbrs_error_message(
+            NmbrsAuthenticationError("login refused", code=1001))
+        self.assertTrue(english.startswith("Nmbrs refused the login."), english)
