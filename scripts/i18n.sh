@@ -32,4 +32,4 @@ odoo i18n export -c "$conf" -d "$db" nmbrs_connector -l pot
 [ -f "$REPO/i18n/nl.po" ] || msginit --no-translator --no-wrap -l nl_NL.UTF-8 \
   -i "$REPO/i18n/nmbrs_connector.pot" -o "$REPO/i18n/nl.po"
 msgmerge --quiet --no-fuzzy-matching --no-wrap --update --backup=none "$REPO/i18n/nl.po" "$REPO/i18n/nmbrs_connector.pot"
-log "untranslated: $(msgattrib --untranslated --no-obsolete "$REPO/i18n/nl.po" | grep -c '^msgid ' || true) entries (header included)"
+log "i18n/nl.po: $(msgfmt --statistics -o /dev/null "$REPO/i18n/nl.po" 2>&1)"
