@@ -31,6 +31,17 @@ def file_name(document_type, year, period, name, number=1):
         extension, prefix, period_label(year, period), name, '(%d)' % number if number > 1 else None)
 
 
+def import_years(company):
+    """Last year and this year, in the company's timezone: the runs the import looks at."""
+    today = pytz.utc.localize(fields.Datetime.now()).astimezone(company._nmbrs_timezone()).date()
+    return today.year - 1, today.year
+
+
+def fetch_runs(client, nmbrs_company_id, years):
+    """The Nmbrs runs of a company in ``years``; only calls Nmbrs, so it may run on another thread."""
+    return [run for year in years for run in client.runs(nmbrs_company_id, year)]
+
+
 def payment_date(run):
     """The payment date Nmbrs asks for to build a run's SEPA file.
 
@@ -54,7 +65,7 @@ class RelationImport:
     ``commit`` is called after every run, so a crash loses at most that run.
     """
 
-    def __init__(self, company, partner, client, commit):
+    def __init__(self, company, partner, client, commit, runs=None):
         self.company = company
         self.env = company.env
         self.partner = partner.with_env(self.env)
@@ -68,13 +79,14 @@ class RelationImport:
         self.arrived = Counter()  # (document type, year, period) -> documents created
         self._employee_partners = {}
         self._employee_names = None
+        # A future of the runs list, when the caller fetched it ahead of time.
+        self._runs = runs
 
     # ------------------------------------------------------------ the import
 
     def run(self):
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(self.company._nmbrs_timezone()).date()
-        years = (today.year - 1, today.year)
-        runs = [run for year in years for run in self.client.runs(self.nmbrs_company_id, year)]
+        years = import_years(self.company)
+        runs = self._runs.result() if self._runs else fetch_runs(self.client, self.nmbrs_company_id, years)
         # (fetch, store) per batch: fetch only calls Nmbrs, on another thread, so
         # the next batches download while this thread stores an earlier one.
         batches = []

@@ -1,12 +1,13 @@
 import hashlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from odoo import api, fields, models
 
 from ..nmbrs import errors
-from .nmbrs_relation_import import RelationImport
+from .nmbrs_relation_import import RelationImport, fetch_runs, import_years
 
 _logger = logging.getLogger(__name__)
 
@@ -80,19 +81,35 @@ class ResCompany(models.Model):
         return list(self._nmbrs_import_relations(partners, trigger='manual'))
 
     def _nmbrs_import_relations(self, partners, trigger):
-        """Import relation after relation, yielding each outcome; work is committed after every run."""
+        """Import relation after relation, yielding each outcome; work is committed after every run.
+
+        While one relation is imported, the runs list of the next one is
+        already asked on another thread, so Nmbrs's answer time is not waited
+        for between relations.
+        """
         self.ensure_one()
         # Users may only read documents: storing them is the system's work.
         company = self.sudo().with_company(self)
+        partners = partners.with_env(company.env)
+        years = import_years(company)
         connection_error = None
-        with company._nmbrs_client(**company._nmbrs_import_client_options()) as client:
-            for partner in partners:
+        with company._nmbrs_client(**company._nmbrs_import_client_options()) as client, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix='nmbrs-runs') as runs_ahead:
+            runs = partners and runs_ahead.submit(fetch_runs, client, partners[0].nmbrs_company_id, years)
+            for index, partner in enumerate(partners):
                 if connection_error:
                     company._nmbrs_log_relation_failure(partner, trigger, connection_error)
                     company.env.cr.commit()
                     yield None
                     continue
-                outcome = company._nmbrs_import_relation(partner, client, trigger)
+                # Ask ahead only once this relation's list came back fine: a
+                # refused login must not be tried again for the next relation.
+                if index + 1 < len(partners) and (runs is None or runs.exception() is None):
+                    following = runs_ahead.submit(fetch_runs, client, partners[index + 1].nmbrs_company_id, years)
+                else:
+                    following = None
+                outcome = company._nmbrs_import_relation(partner, client, trigger, runs)
+                runs = following
                 if outcome and isinstance(outcome.error, CONNECTION_ERRORS):
                     connection_error = outcome.error
                 yield outcome
@@ -102,7 +119,7 @@ class ResCompany(models.Model):
         options = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
         return {option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value}
 
-    def _nmbrs_import_relation(self, partner, client, trigger):
+    def _nmbrs_import_relation(self, partner, client, trigger, runs):
         """Import one relation under its lock; None when another worker has it (or just did it)."""
         cr = self.env.cr
         lock = self._nmbrs_import_lock(partner)
@@ -115,7 +132,7 @@ class ResCompany(models.Model):
             if trigger == 'cron' and partner in self._nmbrs_recently_checked():
                 return None
             started, start_date = time.monotonic(), fields.Datetime.now()
-            outcome = RelationImport(self, partner, client, commit=cr.commit)
+            outcome = RelationImport(self, partner, client, commit=cr.commit, runs=runs)
             try:
                 outcome.run()
             except Exception as error:  # noqa: BLE001 - one relation must never stop the others

@@ -169,6 +169,7 @@ class NmbrsClient:
         self._count_lock = threading.Lock()
         self.call_count = 0
         self.calls_by_operation = collections.Counter()
+        self._employee_types = None
 
     def __repr__(self):
         return '<NmbrsClient %s@%s at %s>' % (self.username, self.domain or '-', self.base_url)
@@ -379,7 +380,10 @@ class NmbrsClient:
     # ------------------------------------------------------------ employees
 
     def employee_types(self) -> list[EmployeeType]:
-        return self.call(EMPLOYEE, 'EmployeeType_GetList')
+        """The employee types of the environment, asked once per client: they do not change in a session."""
+        if self._employee_types is None:
+            self._employee_types = self.call(EMPLOYEE, 'EmployeeType_GetList')
+        return self._employee_types
 
     def employees(self, company_id: int, employee_type: int) -> list[Employee]:
         """The company's employees of one type (an id from employee_types())."""

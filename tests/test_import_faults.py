@@ -154,8 +154,8 @@ class TestTwoCronWorkers(NmbrsSandboxCase):
         import_relation = Company._nmbrs_import_relation
         imported_by, failures = {}, []
 
-        def recording_import_relation(company, partner, client, trigger):
-            outcome = import_relation(company, partner, client, trigger)
+        def recording_import_relation(company, partner, *args):
+            outcome = import_relation(company, partner, *args)
             if outcome:
                 imported_by.setdefault(partner.id, []).append(threading.current_thread().name)
                 failures.extend(filter(None, [outcome.error, *outcome.errors.values()]))

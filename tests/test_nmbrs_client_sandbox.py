@@ -482,6 +482,8 @@ def test_all_employees_lists_every_type_and_each_employee_once(fresh_sandbox, co
             employee.id for employee in dataset.company_employees(company.id)]
         assert all(isinstance(employee, Employee) for employee in found)
     assert len(fresh_sandbox.calls.of('EmployeeService.List_GetByCompany')) == 4 * len(dataset.companies)
+    # The types do not change within a session: asked once.
+    assert len(fresh_sandbox.calls.of('EmployeeService.EmployeeType_GetList')) == 1
 
 
 def test_personal_info_keeps_non_ascii_names(client, sandbox):
@@ -857,7 +859,8 @@ def test_rate_limit_holds_for_threads_sharing_a_client(sandbox, connect):
 def test_without_rate_limit_calls_are_not_spaced(sandbox, connect):
     """Control for the test above: the window count does see bursts."""
     client = connect(sandbox, max_calls_per_second=None)
+    company_id = next(iter(sandbox.dataset.companies))
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda _: client.employee_types(), range(40)))
+        list(pool.map(lambda _: client.current_period(company_id), range(40)))
     stamps = [call.timestamp for call in sandbox.calls]
     assert len(stamps) == 40 and windowed_maximum(stamps) > 22
