@@ -7,18 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 setup_all
 
-# Odoo's term export walks the addon's folder following links; the repository
-# holds .local, which holds Odoo and a link back to the repository, so the
-# export would loop and count Odoo's own terms as the addon's. Export from a
-# view of the addon without its hidden folders instead.
-view=$(mktemp -d)
-mkdir "$view/nmbrs_connector"
-ln -s "$REPO"/* "$view/nmbrs_connector/"
-ADDONS_PATH=$ODOO_DIR/odoo/addons,$view
-
 db=nmbrs_i18n_$$
 conf=$(odoo_config "$db")
-trap 'dropdb --if-exists --force "$db" || true; rm -rf "$conf" "$view"; stop_private_postgres' EXIT
+trap 'dropdb --if-exists --force "$db" || true; rm -f "$conf"; stop_private_postgres' EXIT
 
 # Odoo's modules first, then the addon, as in a customer's database (and in
 # scripts/test.sh): the addon then owns the fields that auto-installed modules

@@ -26,8 +26,14 @@ setup_odoo() {
     ODOO_DIR=$LOCAL/odoo-deb/usr/lib/python3/dist-packages
   fi
   # Odoo finds addons by folder name, and the repository root is the addon.
-  mkdir -p "$LOCAL/addons"
-  ln -sfn "$REPO" "$LOCAL/addons/nmbrs_connector"
+  # The folder links to the repository's entries but not to its hidden ones:
+  # .local holds this very folder, and Odoo's term export, which follows
+  # links, would loop through it.
+  local addon=$LOCAL/addons/nmbrs_connector
+  [ -L "$addon" ] && rm "$addon"
+  mkdir -p "$addon"
+  find "$addon" -maxdepth 1 -type l -delete
+  ln -s "$REPO"/* "$addon/"
   ADDONS_PATH=$ODOO_DIR/odoo/addons,$LOCAL/addons
 }
 
