@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# How many documents the relation's Nmbrs tab lists; the smart button opens them all.
+LATEST_DOCUMENTS = 10
+
 
 class ResPartner(models.Model):
     """The payroll documents of a relation: its smart button and "Sync now"."""
@@ -7,6 +10,9 @@ class ResPartner(models.Model):
 
     nmbrs_document_count = fields.Integer(
         'Payroll documents', compute='_compute_nmbrs_document_count', groups='nmbrs_connector.group_nmbrs_user')
+    nmbrs_document_ids = fields.Many2many(
+        'nmbrs.document', string='Latest payroll documents', compute='_compute_nmbrs_document_ids',
+        groups='nmbrs_connector.group_nmbrs_user')
 
     def _nmbrs_documents_domain(self):
         return ['|', ('partner_id', 'in', self.ids), ('employee_partner_id', 'in', self.ids)]
@@ -19,6 +25,11 @@ class ResPartner(models.Model):
             counts[employee] = counts.get(employee, 0) + count
         for partner in self:
             partner.nmbrs_document_count = counts.get(partner, 0)
+
+    def _compute_nmbrs_document_ids(self):
+        for partner in self:
+            partner.nmbrs_document_ids = self.env['nmbrs.document'].search(
+                partner._nmbrs_documents_domain(), limit=LATEST_DOCUMENTS)
 
     def action_open_nmbrs_documents(self):
         action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_document')

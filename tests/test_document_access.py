@@ -67,3 +67,13 @@ class TestDocumentAccess(DocumentImportCase):
         self.assertEqual(self.relations[0].with_user(self.nmbrs_user).nmbrs_document_count, len(documents))
         with self.assertRaises(AccessError):
             payslip.unlink()
+
+    def test_relation_form_lists_the_latest_documents_to_nmbrs_users_only(self):
+        relation = self.relations[0].with_user(self.nmbrs_user)
+        latest = relation.nmbrs_document_ids
+        self.assertEqual(len(latest), 10)
+        self.assertEqual(latest[0].period_label, max(self.documents.mapped('period_label')))
+        with self.assertRaises(AccessError):
+            self.relations[0].with_user(self.plain_user).read(['nmbrs_document_ids'])
+        arch = self.env(user=self.plain_user)['res.partner'].get_views([(False, 'form')])['views']['form']['arch']
+        self.assertNotIn('nmbrs_document_ids', arch)
