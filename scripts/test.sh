@@ -9,7 +9,8 @@ setup_all
 setup_browser
 
 db=nmbrs_test_$$
-template=nmbrs_template_base
+# One template per checkout and Odoo: its files live in this checkout's filestore.
+template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR" | sha1sum | cut -c1-10)
 conf=$(odoo_config "$db")
 install_log=$LOCAL/test-install.log
 
