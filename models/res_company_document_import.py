@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..nmbrs import errors
+from ..nmbrs.parallel import MAX_CONCURRENT_CALLS
 from .nmbrs_relation_import import RelationImport, fetch_runs, import_years
 
 _logger = logging.getLogger(__name__)
@@ -117,7 +118,11 @@ class ResCompany(models.Model):
     def _nmbrs_import_client_options(self):
         get_param = self.env['ir.config_parameter'].sudo().get_param
         options = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
-        return {option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value}
+        return {
+            # One connection per call under way: none is opened and dropped again.
+            'pool_size': MAX_CONCURRENT_CALLS,
+            **{option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value},
+        }
 
     def _nmbrs_import_relation(self, partner, client, trigger, runs):
         """Import one relation under its lock; None when another worker has it (or just did it)."""

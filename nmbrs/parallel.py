@@ -12,6 +12,10 @@ MAX_WORKERS = 6
 # stores an earlier one: the downloads go on while Odoo writes, and only a few
 # batches are held in memory.
 BATCHES_AHEAD = 4
+# The most calls one import has under way at once (its client keeps as many
+# connections open): every batch ahead fetching on all its threads, plus the
+# runs list asked ahead for the next relation.
+MAX_CONCURRENT_CALLS = BATCHES_AHEAD * MAX_WORKERS + 1
 
 
 def fetch_all(calls, max_workers=MAX_WORKERS):
