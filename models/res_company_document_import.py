@@ -149,6 +149,8 @@ class ResCompany(models.Model):
             self._nmbrs_report_import(outcome)
             outcome.post_arrivals()
             cr.commit()
+            # Forget the relation's records: memory stays flat however many relations follow.
+            self.env.invalidate_all()
             return outcome
         finally:
             cr.execute('SELECT pg_advisory_unlock(%s)', [lock])
