@@ -52,6 +52,8 @@ def measured_import(env, company, relations):
     started = time.monotonic()
     outcomes = company._nmbrs_import_documents(relations)
     wall = time.monotonic() - started
+    # Before the sandbox's call log is read into this process: it grows with the office.
+    rss = peak_rss_mb()
     env.cr.commit()
     after = counts(env)
     calls = control('GET', 'calls')
@@ -72,7 +74,7 @@ def measured_import(env, company, relations):
         'bytes_downloaded': after['bytes'] - before['bytes'],
         'documents_per_second': round(created / wall, 1) if wall else None,
         'failed_relations': sum(1 for outcome in outcomes if outcome is None or outcome.error or outcome.errors),
-        'peak_rss_mb': round(peak_rss_mb(), 1),
+        'peak_rss_mb': round(rss, 1),
     }
 
 
@@ -120,8 +122,7 @@ def main(env):
     initial = measured_import(env, company, relations)
     no_change = measured_import(env, company, relations)
     storage = storage_bound(env, company)
-    # Calls the import may have under way at once: each run ahead downloads on its own pool.
-    concurrency = parallel.MAX_WORKERS * parallel.BATCHES_AHEAD
+    concurrency = parallel.MAX_CONCURRENT_CALLS
     calls = initial['distinct_calls']
     api_bound = max(calls * LATENCY / concurrency, calls / api_facts.MAX_CALLS_PER_SECOND)
     result = {
