@@ -10,6 +10,7 @@ from markupsafe import Markup
 from odoo import fields
 from odoo.tools.misc import format_date
 
+from ..nmbrs.dates import local_date
 from ..nmbrs.errors import NmbrsError
 from ..nmbrs.parallel import fetch_all, fetch_in_order
 from .nmbrs_document import document_file_name, period_label
@@ -51,7 +52,7 @@ def payment_date(run):
     (monthly) period.
     """
     if run.run_at:
-        return run.run_at.date()
+        return local_date(run.run_at)
     return date(run.year, min(run.period_end or 12, 12), 1) + relativedelta(months=1, days=-1)
 
 

@@ -159,6 +159,14 @@ OPERATION_PARAMETERS.update(
     for kind in ANNUAL_DOCUMENT_KINDS
 )
 
+# Operations that change data in Nmbrs: sent once, never retried.
+WRITE_OPERATIONS = frozenset({
+    (DEBTOR_SERVICE, 'Debtor_Update'),
+    (COMPANY_SERVICE, 'Address_Update'),
+    (EMPLOYEE_SERVICE, 'PersonalInfo_UpdateCurrent'),
+    (EMPLOYEE_SERVICE, 'Address_Update'),
+})
+
 # Operations that take AUTH_HEADER_WITHOUT_DOMAIN instead of AUTH_HEADER.
 OPERATIONS_WITHOUT_DOMAIN = frozenset({(DEBTOR_SERVICE, 'Environment_Get')})
 
@@ -168,3 +176,8 @@ def auth_header(service, operation):
     if (service, operation) in OPERATIONS_WITHOUT_DOMAIN:
         return AUTH_HEADER_WITHOUT_DOMAIN
     return AUTH_HEADER
+
+# Date-times without a zone are Dutch local time: Nmbrs is a Dutch service
+# whose .NET stack writes local times without an offset. UNVERIFIED for every
+# field, so one place decides.
+NMBRS_TIMEZONE = 'Europe/Amsterdam'

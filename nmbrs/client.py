@@ -2,8 +2,9 @@
 
 One ``requests.Session`` per client; use it as a context manager or call
 ``close()``. The client may be shared by threads: the optional rate limit and
-the call counters are thread-safe. Only transient failures (timeouts, lost
-connections, HTTP 502/503/504 and a 500 without a SOAP fault) are retried.
+the call counters are thread-safe. Only transient failures of reads (timeouts,
+lost connections, HTTP 502/503/504 and a 500 without a SOAP fault) are
+retried; a write is sent once (see ``NmbrsUncertainWriteError``).
 """
 import collections
 import logging
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from . import api_facts, soap
 from .errors import (
@@ -24,6 +25,7 @@ from .errors import (
     NmbrsHTTPError,
     NmbrsResponseError,
     NmbrsTimeout,
+    NmbrsUncertainWriteError,
 )
 from .records import (
     Address,
@@ -65,6 +67,12 @@ def _current_period(result):
             'Nmbrs sent a value that could not be read.',
             detail='%r is not a period of the form yyyy-p-type' % text[:50])
     return CurrentPeriod(year=int(parts[0]), period=int(parts[1]), period_type=parts[2])
+
+
+def _never_connected(error):
+    """Whether a requests ConnectionError happened before any byte of the request was sent."""
+    reason = getattr(error.args[0], 'reason', None) if error.args else None
+    return isinstance(reason, NewConnectionError)
 
 
 def _no_result(result):
@@ -140,7 +148,7 @@ class NmbrsClient:
     def __init__(self, username, token, domain='', *, environment='production', base_url=None,
                  soap_version=soap.SOAP_11, connect_timeout=10.0, read_timeout=120.0,
                  max_retries=2, backoff=0.5, max_response_bytes=DEFAULT_MAX_RESPONSE_BYTES,
-                 max_calls_per_second=api_facts.MAX_CALLS_PER_SECOND, pool_size=10):
+                 max_calls_per_second=api_facts.MAX_CALLS_PER_SECOND, rate_limiter=None, pool_size=10):
         if soap_version not in soap.SOAP_VERSIONS:
             raise ValueError('soap_version must be one of %s' % ', '.join(soap.SOAP_VERSIONS))
         if not base_url:
@@ -161,7 +169,10 @@ class NmbrsClient:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_response_bytes = max_response_bytes
-        self._rate_limiter = RateLimiter(max_calls_per_second) if max_calls_per_second else None
+        # A caller may share one limiter between clients (and processes) of the same environment.
+        if rate_limiter is None and max_calls_per_second:
+            rate_limiter = RateLimiter(max_calls_per_second)
+        self._rate_limiter = rate_limiter
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
         self._session.mount('http://', adapter)
@@ -191,6 +202,7 @@ class NmbrsClient:
             service, operation, params, username=self.username, token=self._token,
             domain=self.domain, soap_version=self.soap_version)
         right = api_facts.operation_right(service, operation)
+        is_write = (service, operation) in api_facts.WRITE_OPERATIONS
         for attempt in range(self.max_retries + 1):
             try:
                 status, body = self._post(service, operation, envelope)
@@ -198,12 +210,24 @@ class NmbrsClient:
             except NmbrsError as error:
                 error.redact(self._token)
                 error.operation = error.operation or right
+                if is_write and error.transient:
+                    raise self._uncertain_write_error(error, right) from None
                 if not error.transient or attempt >= self.max_retries:
                     raise
                 delay = self.backoff * 2 ** attempt
                 _logger.warning('Nmbrs %s failed (%s), retrying in %.1f s', right, error.detail
                                 or error.message, delay)
                 time.sleep(delay)
+
+    @staticmethod
+    def _uncertain_write_error(error, right):
+        """What a write that failed on the way tells: not sent at all, or perhaps arrived."""
+        if not getattr(error, 'request_sent', True):
+            error.transient = False
+            return error
+        return NmbrsUncertainWriteError(
+            'Nmbrs did not confirm the change (%s): it may or may not have arrived. It was not sent again; '
+            'the next sync compares Odoo with Nmbrs.' % right, operation=right, detail=error.detail or error.message)
 
     def _post(self, service, operation, envelope):
         if self._rate_limiter:
@@ -221,6 +245,8 @@ class NmbrsClient:
                     timeout=self.timeout, stream=True) as response:
                 body = self._read_body(response)
                 status = response.status_code
+        except requests.ConnectTimeout as error:
+            raise self._not_sent(self._timeout_error(error)) from None
         except requests.Timeout as error:
             raise self._timeout_error(error) from None
         except requests.exceptions.SSLError as error:
@@ -231,9 +257,12 @@ class NmbrsClient:
             # A read timeout while streaming the body arrives as a ConnectionError.
             if error.args and isinstance(error.args[0], ReadTimeoutError):
                 raise self._timeout_error(error) from None
-            raise NmbrsConnectionError(
+            unreachable = NmbrsConnectionError(
                 'Could not reach Nmbrs at %s. Check the internet connection and the Nmbrs '
-                'server address.' % host, detail=str(error)) from None
+                'server address.' % host, detail=str(error))
+            if _never_connected(error):
+                self._not_sent(unreachable)
+            raise unreachable from None
         except requests.exceptions.ChunkedEncodingError as error:
             raise self._broken_off_error(str(error)) from None
         except requests.RequestException as error:
@@ -242,6 +271,11 @@ class NmbrsClient:
         _logger.debug('Nmbrs %s: HTTP %s, %d bytes in %.3f s', right, status, len(body),
                       time.monotonic() - started)
         return status, body
+
+    @staticmethod
+    def _not_sent(error):
+        error.request_sent = False
+        return error
 
     def _timeout_error(self, error):
         return NmbrsTimeout(

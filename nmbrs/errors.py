@@ -92,6 +92,14 @@ class NmbrsConnectionError(NmbrsError):
     transient = True
 
 
+class NmbrsUncertainWriteError(NmbrsError):
+    """A change was sent to Nmbrs but no answer confirmed it: it may or may not have arrived.
+
+    Writes are never sent twice (a second update could apply twice); the
+    caller compares with Nmbrs on its next read instead.
+    """
+
+
 class NmbrsHTTPError(NmbrsError):
     """An HTTP status other than success that carries no SOAP fault. ``status`` is the HTTP status."""
 

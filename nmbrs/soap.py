@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from . import api_facts
+from . import api_facts, dates
 from .errors import (
     NmbrsAccessError,
     NmbrsAuthenticationError,
@@ -42,8 +42,6 @@ _PARSER = etree.XMLParser(
 )
 _NIL = '{%s}nil' % api_facts.XSI_NS
 _INTEGER = re.compile(r'-?\d+')
-_DATETIME = re.compile(
-    r'(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?')
 _BOOLEANS = {'true': True, '1': True, 'false': False, '0': False}
 # Longest fault text kept in a message: ASMX may append a whole stack trace.
 _MAX_FAULT_TEXT = 300
@@ -250,29 +248,8 @@ def _integer(text):
     return int(text)
 
 
-def _date(text):
-    moment = _parse_datetime(text)
-    return moment and moment.date()
-
-
 def _base64(text):
     return base64.b64decode(''.join(text.split()), validate=True) or None
-
-
-def _parse_datetime(text):
-    if text.startswith(api_facts.UNSET_DATETIME[:10]):
-        return None
-    match = _DATETIME.fullmatch(text)
-    if not match:
-        raise ValueError(text)
-    day, time, fraction, zone = match.groups()
-    # .NET writes up to 7 fraction digits and 'Z'; fromisoformat (3.10) takes neither.
-    iso = '%sT%s' % (day, time or '00:00:00')
-    if fraction:
-        iso += '.' + fraction[:6].ljust(6, '0')
-    if zone:
-        iso += '+00:00' if zone == 'Z' else zone
-    return datetime.fromisoformat(iso)
 
 
 # Keyed by the classes themselves, taken when this module loads: a test clock
@@ -281,8 +258,8 @@ _CONVERTERS = {
     int: _integer,
     bool: _BOOLEANS.__getitem__,
     Decimal: _decimal,
-    datetime: _parse_datetime,
-    date: _date,
+    datetime: dates.parse_datetime,
+    date: dates.parse_date,
     bytes: _base64,
 }
 

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import sql_db
 from odoo.tests import tagged
 
@@ -53,6 +55,19 @@ class TestDocumentImport(DocumentImportCase):
         self.assertEqual(log.created_count, len(self.env['nmbrs.document'].search(
             [('partner_id', '=', relation.id), ('document_type', '=', 'payslip')])))
         self.assertEqual(log.state, 'done')
+
+    def test_run_times_with_an_offset_are_stored_in_utc_and_pay_on_the_dutch_day(self):
+        # Nmbrs sends RunAt with its offset (2026-03-03T00:30:00.000+01:00): a
+        # run just after midnight in the Netherlands is still the evening before in UTC.
+        nmbrs_company = self.nmbrs_companies[0]
+        run = self.run_of(nmbrs_company, 2026, 2)
+        run.run_at = datetime.datetime(2026, 3, 3, 0, 30)
+        self.run_cron()
+        record = self.env['nmbrs.run'].search([('nmbrs_run_id', '=', run.id)])
+        self.assertEqual(record.run_at, datetime.datetime(2026, 3, 2, 23, 30))
+        sepa = self.env['nmbrs.document'].search([('nmbrs_key', '=', 'sepa/%d/%d' % (nmbrs_company.id, run.id))])
+        self.assertIn(b'<ReqdExctnDt>2026-03-03</ReqdExctnDt>', sepa.attachment_id.raw)
+        self.assert_everything_imported_once()
 
     def test_second_import_downloads_nothing_and_creates_nothing(self):
         self.run_cron()

@@ -9,7 +9,7 @@ import logging
 import socket
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +30,7 @@ from odoo.addons.nmbrs_connector.nmbrs.errors import (
     NmbrsResponseError,
     NmbrsSubscriptionError,
     NmbrsTimeout,
+    NmbrsUncertainWriteError,
     NmbrsUnknownError,
 )
 from odoo.addons.nmbrs_connector.nmbrs.records import (
@@ -136,7 +137,7 @@ def test_company_samples():
 def test_run_and_wage_tax_samples():
     runs = decode_sample('CompanyService.Run_GetList')
     assert runs[0] == Run(id=78101, number=1, year=2024, period_start=1, period_end=1,
-                          description='Januari 2024', run_at=datetime(2024, 1, 24, 10, 15),
+                          description='Januari 2024', run_at=datetime(2024, 1, 24, 9, 15),
                           is_locked=True)
     assert runs[2].is_locked is False
     employees = decode_sample('CompanyService.Run_GetEmployeesByRunCompany')
@@ -176,7 +177,7 @@ def test_employee_samples():
     info = decode_sample('EmployeeService.PersonalInfo_GetCurrent')
     assert isinstance(info, PersonalInfo)
     assert info.birthday == date(1985, 4, 12) and info.deceased_date is None
-    assert info.creation_date == datetime(2023, 12, 18, 14, 5, 33)
+    assert info.creation_date == datetime(2023, 12, 18, 13, 5, 33)  # 14:05:33 Dutch time
     assert info.gender == 'male' and info.nationality_code == 1
     addresses = decode_sample('EmployeeService.Address_GetListCurrent')
     assert addresses[0].type == 'HomeAddress'
@@ -242,12 +243,17 @@ def test_invalid_base64_is_rejected():
 
 
 @pytest.mark.parametrize('text, value_type, expected', [
-    ('2024-01-24T10:15:00', datetime, datetime(2024, 1, 24, 10, 15)),
-    ('2024-01-24T10:15:00.1234567', datetime, datetime(2024, 1, 24, 10, 15, 0, 123456)),
-    ('2024-01-24T10:15:00Z', datetime, datetime(2024, 1, 24, 10, 15, tzinfo=timezone.utc)),
-    ('2024-01-24T10:15:00+01:00', datetime,
-     datetime(2024, 1, 24, 10, 15, tzinfo=timezone(timedelta(hours=1)))),
+    # Date-times become naive UTC; one without a zone is Dutch local time (CET in winter, CEST in summer).
+    ('2024-01-24T10:15:00', datetime, datetime(2024, 1, 24, 9, 15)),
+    ('2024-07-24T10:15:00', datetime, datetime(2024, 7, 24, 8, 15)),
+    ('2024-01-24T10:15:00.1234567', datetime, datetime(2024, 1, 24, 9, 15, 0, 123456)),
+    ('2024-01-24T10:15:00Z', datetime, datetime(2024, 1, 24, 10, 15)),
+    ('2026-03-03T16:45:09.387+01:00', datetime, datetime(2026, 3, 3, 15, 45, 9, 387000)),
+    ('2026-03-03T16:45:09-05:00', datetime, datetime(2026, 3, 3, 21, 45, 9)),
+    ('2024-01-24', datetime, datetime(2024, 1, 23, 23, 0)),
     ('2024-01-24T00:00:00', date, date(2024, 1, 24)),
+    ('2024-01-24T00:00:00+01:00', date, date(2024, 1, 24)),
+    ('2024-01-24Z', date, date(2024, 1, 24)),
     ('0001-01-01T00:00:00', datetime, None),
     ('12144.00', Decimal, Decimal('12144.00')),
     (' 42 ', int, 42),
@@ -566,6 +572,42 @@ def test_refusals_are_not_retried(fake_nmbrs, code):
     assert call_count == 1
 
 
+UPDATE_OK = response('Address_Update', '')
+
+
+def update_address(client):
+    client.update_company_address(52001, Address(street='Kerkstraat', city='Utrecht'))
+
+
+@pytest.mark.parametrize('answer, options', [
+    ((500, b'<html>Internal error</html>', 0, True), {}),
+    ((503, b'busy', 0, True), {}),
+    ((200, UPDATE_OK, 1.0, True), {'read_timeout': 0.2}),
+    ((200, UPDATE_OK, 0, len(UPDATE_OK) + 100), {}),
+])
+def test_a_write_that_may_have_arrived_is_not_sent_again(fake_nmbrs, answer, options):
+    server = fake_nmbrs(answer, (200, UPDATE_OK, 0, True))
+    with client_for(server, max_retries=3, **options) as client:
+        with pytest.raises(NmbrsUncertainWriteError) as caught:
+            update_address(client)
+    assert len(server.requests) == 1 and client.call_count == 1
+    error = caught.value
+    assert not error.transient and error.operation == 'CompanyService.Address_Update'
+    assert 'may or may not have arrived' in error.message and TOKEN not in error.message + error.detail
+
+
+def test_a_write_that_could_not_be_sent_is_a_connection_error():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    with NmbrsClient('a@b.nl', TOKEN, base_url='http://127.0.0.1:%d/soap/v3/' % port,
+                     backoff=0.001, max_retries=3) as client:
+        with pytest.raises(NmbrsConnectionError) as caught:
+            update_address(client)
+    assert not isinstance(caught.value, NmbrsUncertainWriteError)
+    assert client.call_count == 1 and not caught.value.transient
+
+
 def test_other_http_status_is_not_retried(fake_nmbrs):
     server = fake_nmbrs((404, b'Not found', 0, True))
     error, call_count = failing_call(server, NmbrsHTTPError, max_retries=3)
@@ -628,9 +670,26 @@ def test_rate_limit_holds_across_threads():
     assert time.monotonic() - started >= 0.38
 
 
+def test_clients_sharing_a_rate_limiter_share_its_limit(fake_nmbrs):
+    server = fake_nmbrs((200, PERIOD_OK, 0, True))
+    limiter = RateLimiter(50)
+    clients = [client_for(server, rate_limiter=limiter) for _ in range(2)]
+    started = time.monotonic()
+    threads = [threading.Thread(target=lambda client=client: [client.current_period(52001) for _ in range(10)])
+               for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 20 calls at 50 per second in all: the last one starts no sooner than 0.38 s.
+    assert time.monotonic() - started >= 0.37
+    for client in clients:
+        client.close()
+
+
 def test_dates_parse_while_a_test_clock_is_frozen():
     """Odoo tests freeze time with freezegun, which swaps ``datetime`` inside modules."""
     from odoo.tests import freeze_time
     with freeze_time('2026-03-16 09:00:00'):
         run = decode_sample('CompanyService.Run_GetList')[0]
-    assert run.run_at == datetime(2024, 1, 24, 10, 15)
+    assert run.run_at == datetime(2024, 1, 24, 9, 15)

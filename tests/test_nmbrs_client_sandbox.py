@@ -26,6 +26,7 @@ from lxml import etree
 
 from odoo.addons.nmbrs_connector.nmbrs import api_facts
 from odoo.addons.nmbrs_connector.nmbrs.client import NmbrsClient
+from odoo.addons.nmbrs_connector.nmbrs.dates import from_dutch_time
 from odoo.addons.nmbrs_connector.nmbrs.errors import (
     NmbrsAccessError,
     NmbrsAuthenticationError,
@@ -235,7 +236,7 @@ def test_runs_with_their_lock(client, sandbox):
         expected = sandbox.dataset.company_runs(company.id, year)
         runs = client.runs(company.id, year)
         assert runs == [Run(id=run.id, number=run.number, year=run.year, period_start=run.period_start,
-                            period_end=run.period_end, description=run.description, run_at=run.run_at,
+                            period_end=run.period_end, description=run.description, run_at=from_dutch_time(run.run_at),
                             is_locked=run.is_locked) for run in expected]
     # Only the latest run of the company is still open.
     assert [run.is_locked for run in runs] == [True] * (len(runs) - 1) + [False]
@@ -282,7 +283,8 @@ def test_wage_taxes(client, sandbox):
             id=declaration.id, serial_number=declaration.serial_number,
             payment_reference=declaration.payment_reference, total_general=declaration.total_general,
             period=declaration.period, year=declaration.year, status=declaration.status,
-            sent_at=declaration.sent_at, period_start=declaration.tijdvak_start.date(),
+            sent_at=declaration.sent_at and from_dutch_time(declaration.sent_at),
+            period_start=declaration.tijdvak_start.date(),
             period_end=declaration.tijdvak_end.date()) for declaration in declarations]
     statuses = [wage_tax.status for wage_tax in client.wage_taxes(company.id, closed_year(sandbox))]
     assert statuses[2] == 'SentExternal' and statuses.count('Sent') == 11
@@ -500,7 +502,7 @@ def test_personal_info_keeps_non_ascii_names(client, sandbox):
         assert (info.bsn, info.gender, info.email_private, info.email_work, info.marital_status) == (
             employee.bsn, employee.gender, employee.email_private, employee.email_work, employee.burgerlijke_staat)
         assert info.birthday == employee.birthday.date()
-        assert info.creation_date == employee.creation_date
+        assert info.creation_date == from_dutch_time(employee.creation_date)
         assert info.deceased_date is None and info.title is None
 
 

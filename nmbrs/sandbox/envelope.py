@@ -83,7 +83,7 @@ def wire_text(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec='seconds')
+        return value.isoformat(timespec='milliseconds' if value.tzinfo else 'seconds')
     if isinstance(value, datetime.date):
         return value.isoformat() + 'T00:00:00'
     if isinstance(value, bytes):

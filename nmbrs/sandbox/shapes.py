@@ -9,6 +9,7 @@ import datetime
 from collections import namedtuple
 
 from .. import api_facts
+from ..dates import NMBRS_ZONE
 from .envelope import NIL, UnreadableRequest
 
 Field = namedtuple('Field', 'wire attr kind nillable', defaults=(False,))
@@ -67,6 +68,12 @@ PERSONAL_INFO = EMPLOYEE + (
 READ_ONLY = frozenset({'Id', 'ID', 'DisplayName', 'CreationDate'})
 
 
+# Nmbrs sends some date-times with their offset (.NET DateTimeOffset) and others
+# without a zone; which are which is UNVERIFIED. The sandbox sends these with
+# the Dutch offset, so both forms reach the client. Dataset times are Dutch local.
+WITH_OFFSET = frozenset({'RunAt'})
+
+
 def to_wire(record, fields):
     pairs = []
     for field in fields:
@@ -75,6 +82,8 @@ def to_wire(record, fields):
             value = NIL
         elif value is None and field.kind is datetime.datetime:
             value = api_facts.UNSET_DATETIME
+        elif field.wire in WITH_OFFSET:
+            value = value.replace(tzinfo=NMBRS_ZONE)
         pairs.append((field.wire, value))
     return pairs
 
