@@ -9,8 +9,11 @@ setup_all
 setup_browser
 
 db=nmbrs_test_$$
-# One template per checkout and Odoo: its files live in this checkout's filestore.
-template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR" | sha1sum | cut -c1-10)
+# Odoo's modules of the template, and the languages the tests need (the tours run in English and Dutch).
+template_modules=contacts,mail
+template_languages=nl_NL
+# One template per checkout, Odoo and content: its files live in this checkout's filestore.
+template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR $template_modules $template_languages" | sha1sum | cut -c1-10)
 conf=$(odoo_config "$db")
 install_log=$LOCAL/test-install.log
 
@@ -31,7 +34,8 @@ trap cleanup EXIT INT TERM
 if ! psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1; then
   log "preparing the template database $template (first run only)"
   tconf=$(odoo_config "$template")
-  odoo server -c "$tconf" -d "$template" -i contacts,mail --stop-after-init --log-level=warn \
+  odoo server -c "$tconf" -d "$template" -i "$template_modules" --load-language="$template_languages" \
+    --stop-after-init --log-level=warn \
     || { dropdb --if-exists "$template"; die "could not prepare $template"; }
 fi
 createdb -T "$template" "$db"

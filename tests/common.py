@@ -1,12 +1,40 @@
+import functools
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from odoo.tests import TransactionCase
+import polib
+
+from odoo.tests import BaseCase, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import _super_send
 
 from ..nmbrs.sandbox import NmbrsSandbox, demo_dataset
 
 
-class NmbrsSandboxMixin:
+class LocalHttpMixin:
+    """Lets the Nmbrs client reach servers on 127.0.0.1 with its own timeouts.
+
+    Odoo's test guard only lets float timeouts through; the client sets
+    separate connect and read timeouts, which matter for the fault tests.
+    Every other host stays blocked.
+    """
+
+    @classmethod
+    def _request_handler(cls, session, request, /, **kwargs):
+        if urlsplit(request.url).hostname == '127.0.0.1':
+            return _super_send(session, request, **kwargs)
+        return super()._request_handler(session, request, **kwargs)
+
+
+@tagged('post_install', '-at_install')
+class PlainCase(LocalHttpMixin, BaseCase):
+    """A test of the plain-Python Nmbrs package (client, sandbox): no database.
+
+    Both runners run it: Odoo's (``--test-enable``) and pytest-odoo.
+    """
+
+
+class NmbrsSandboxMixin(LocalHttpMixin):
     """Gives a test class its own local Nmbrs sandbox.
 
     The sandbox is a real HTTP server on 127.0.0.1 with the demo dataset; each
@@ -36,14 +64,6 @@ class NmbrsSandboxMixin:
             'nmbrs_state': 'connected',
         })
 
-    @classmethod
-    def _request_handler(cls, session, request, /, **kwargs):
-        # Odoo's test guard only lets float timeouts through; the client sets
-        # separate connect and read timeouts, which matter for the fault tests.
-        if urlsplit(request.url).hostname == '127.0.0.1':
-            return _super_send(session, request, **kwargs)
-        return super()._request_handler(session, request, **kwargs)
-
     def setUp(self):
         super().setUp()
         self.sandbox.faults.clear()
@@ -57,3 +77,61 @@ class NmbrsSandboxCase(NmbrsSandboxMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.connect_company(cls.company, cls.sandbox)
+
+
+class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):
+    """Browser tours against the local Nmbrs sandbox, run as an English and as a Dutch user.
+
+    The Dutch run also checks that no English term of the addon is on the
+    screen (see nmbrs_tour_utils.js): the terms are every msgid of nl.po whose
+    translation differs, handed to the browser before the tour starts.
+    """
+
+    LANGUAGES = ('en_US', 'nl_NL')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env['res.lang']._lang_get('nl_NL'):
+            raise AssertionError("Dutch (nl_NL) is not installed: scripts/test.sh installs it in the template")
+        cls.tour_users = {
+            'en_US': cls.env.ref('base.user_admin'),
+            'nl_NL': new_test_user(
+                cls.env, login='beheerder', name='Beheerder', lang='nl_NL', tz='Europe/Amsterdam',
+                groups='base.group_system,base.group_partner_manager,nmbrs_connector.group_nmbrs_manager'),
+        }
+        cls.tour_users['en_US'].lang = 'en_US'
+        # A Dutch office: Odoo's default name "My Company" would read as an English term on a Dutch screen.
+        cls.company.name = 'Administratiekantoor Voorbeeld B.V.'
+
+    def start_nmbrs_tour(self, url, tour, lang, **kwargs):
+        """Run ``tour`` at ``url`` logged in as the user of ``lang``."""
+        user = self.tour_users[lang]
+        terms = json.dumps(english_terms() if lang != 'en_US' else [])
+        code = 'window.nmbrsEnglishTerms = %s; odoo.startTour(%s, %s)' % (
+            terms, json.dumps(tour), json.dumps({'stepDelay': 0, 'startUrl': url}))
+        try:
+            self.start_tour(url, tour, login=user.login, code=code, **kwargs)
+        except AssertionError as failure:
+            # Odoo repeats the started code in the message: leave out the long list of terms.
+            raise AssertionError(str(failure).replace(terms, '[...]')) from None
+
+    def for_each_language(self):
+        """Yield each language as a subtest, with the sandbox's faults and calls reset."""
+        for lang in self.LANGUAGES:
+            with self.subTest(lang=lang):
+                self.sandbox.faults.clear()
+                self.sandbox.calls.clear()
+                yield lang
+
+
+@functools.cache
+def english_terms():
+    """The addon's English terms that Dutch says otherwise, without placeholders or line breaks."""
+    po_file = Path(__file__).parents[1] / 'i18n' / 'nl.po'
+    terms = set()
+    for entry in polib.pofile(str(po_file)):
+        source, translation = entry.msgid, entry.msgstr
+        if not entry.obsolete and translation and translation.lower() != source.lower() and '%' not in source and '\n' not in source:
+            terms.add(source.strip())
+    return sorted(term for term in terms if len(term) > 3)

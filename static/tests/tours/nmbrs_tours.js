@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { noEnglishStep, T } from "@nmbrs_connector/../tests/tours/nmbrs_tour_utils";
 
 // An accountant connects the company to Nmbrs (the test's local sandbox) in Settings.
 registry.category("web_tour.tours").add("nmbrs_connector_settings_tour", {
@@ -36,8 +37,12 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_tour", {
         },
         {
             content: "Nmbrs answers: connected",
-            trigger: ".o_notification:has(.o_notification_bar.bg-success):contains('Connected to the Nmbrs environment')",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
+                "Connected to the Nmbrs environment",
+                "Gekoppeld aan de Nmbrs-omgeving"
+            )})`,
         },
+        noEnglishStep("settings"),
     ],
 });
 
@@ -55,7 +60,10 @@ registry.category("web_tour.tours").add("nmbrs_connector_sync_now_tour", {
         },
         {
             content: "the import tells what arrived",
-            trigger: ".o_notification:has(.o_notification_bar.bg-success):contains('new payroll documents imported from Nmbrs')",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
+                "new payroll documents imported from Nmbrs",
+                "nieuwe loondocumenten uit Nmbrs geïmporteerd"
+            )})`,
         },
         {
             content: "open the relation's payroll documents",
@@ -71,5 +79,6 @@ registry.category("web_tour.tours").add("nmbrs_connector_sync_now_tour", {
             content: "the payslips are listed",
             trigger: ".o_list_view .o_data_row td:contains('Loonstrook')",
         },
+        noEnglishStep("payroll documents"),
     ],
 });
