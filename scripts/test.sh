@@ -15,6 +15,8 @@ template_languages=nl_NL
 # One template per checkout, Odoo and content: its files live in this checkout's filestore.
 template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR $template_modules $template_languages" | sha1sum | cut -c1-10)
 conf=$(odoo_config "$db")
+# The browser tests talk to an Odoo server: a free port lets test runs (and the demo) side by side.
+echo "http_port = $("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')" >> "$conf"
 install_log=$LOCAL/test-install.log
 
 cleanup() {
