@@ -1,6 +1,7 @@
 from . import nmbrs_wage_tax_status
 from . import res_company
 from . import res_company_errors
+from . import nmbrs_link
 from . import res_partner
 from . import res_company_connection
 from . import res_company_relation_sync
