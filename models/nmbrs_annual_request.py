@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..nmbrs.errors import NmbrsError, NmbrsPermissionError
 from .nmbrs_annual_document_kind import EMPLOYEE_ANNUAL_STATEMENT
 from .nmbrs_document import document_file_name
+from .res_partner_employee import EmployeeRoster
 
 LINE_STATES = [
     ('pending', 'Waiting'),
@@ -178,7 +179,7 @@ class NmbrsAnnualRequestLine(models.Model):
             if content:
                 downloads[key] = content
         # Users may only read documents and need no right to create contacts: filing them is the system's work.
-        stored = self.sudo()._nmbrs_store_annual_documents(downloads, wanted, last_run)
+        stored = self.sudo()._nmbrs_store_annual_documents(client, downloads, wanted, last_run)
         values = {'state': 'done', 'fetched_count': stored, 'existing_count': len(existing), 'message': False}
         if refused:
             values.update(state='missing_right', message=self._nmbrs_missing_rights_message(refused.values()))
@@ -194,15 +195,15 @@ class NmbrsAnnualRequestLine(models.Model):
             "open the template of this user, click the gears in the API column and switch these rights on.",
             rights=', '.join(rights))
 
-    def _nmbrs_store_annual_documents(self, downloads, wanted, run):
+    def _nmbrs_store_annual_documents(self, client, downloads, wanted, run):
         """Store the downloaded files as documents of the relation; returns how many were stored."""
         if not downloads:
             return 0
         partner, year = self.partner_id, self.request_id.year
         employees = {wanted[key][1].id: wanted[key][1] for key in downloads if wanted[key][1]}
-        contacts = partner._nmbrs_employee_partners(
-            {employee.id: employee.number for employee in employees.values()},
-            lambda: {employee.id: employee.display_name for employee in employees.values()}) if employees else {}
+        contacts = partner._nmbrs_employee_contacts(
+            EmployeeRoster(client, partner.nmbrs_company_id, employees=employees.values()),
+            {employee.id: employee.number for employee in employees.values()})[0] if employees else {}
         values_list = []
         for key, content in downloads.items():
             kind, employee = wanted[key]
