@@ -18,6 +18,7 @@ files, payroll journals and annual documents) onto the right relation.
         'security/ir.model.access.csv',
         'security/nmbrs_rules.xml',
         'data/ir_cron_relation_sync.xml',
+        'data/ir_cron_nmbrs_push.xml',
         'wizards/nmbrs_link_wizard_views.xml',
         'views/res_partner_views.xml',
         'views/nmbrs_menus.xml',

@@ -1,4 +1,5 @@
 from . import nmbrs_wage_tax_status
+from . import nmbrs_rate_limit
 from . import res_company
 from . import res_company_errors
 from . import nmbrs_link
@@ -8,6 +9,7 @@ from . import res_company_relation_sync
 from . import res_config_settings
 from . import res_partner_link
 from . import res_partner_sync_incoming
+from . import nmbrs_push
 from . import res_partner_sync_outgoing
 from . import res_partner_sync_state
 from . import nmbrs_document

@@ -18,9 +18,6 @@ CONNECTION_ERRORS = (errors.NmbrsAuthenticationError, errors.NmbrsPermissionErro
 # The hourly cron checks each relation once: its job loop and other workers
 # skip relations checked more recently than this.
 RECHECK_AFTER = timedelta(minutes=30)
-# Client options a system parameter nmbrs_connector.<option> may set, e.g. short
-# timeouts for the tests or a longer read timeout for a slow network.
-CLIENT_PARAMETERS = {'read_timeout': float, 'max_retries': int, 'max_response_bytes': int}
 
 
 class ResCompany(models.Model):
@@ -94,7 +91,8 @@ class ResCompany(models.Model):
         partners = partners.with_env(company.env)
         years = import_years(company)
         connection_error = None
-        with company._nmbrs_client(**company._nmbrs_import_client_options()) as client, \
+        # One connection per call under way: none is opened and dropped again.
+        with company._nmbrs_client(pool_size=MAX_CONCURRENT_CALLS) as client, \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix='nmbrs-runs') as runs_ahead:
             runs = partners and runs_ahead.submit(fetch_runs, client, partners[0].nmbrs_company_id, years)
             for index, partner in enumerate(partners):
@@ -114,15 +112,6 @@ class ResCompany(models.Model):
                 if outcome and isinstance(outcome.error, CONNECTION_ERRORS):
                     connection_error = outcome.error
                 yield outcome
-
-    def _nmbrs_import_client_options(self):
-        get_param = self.env['ir.config_parameter'].sudo().get_param
-        options = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
-        return {
-            # One connection per call under way: none is opened and dropped again.
-            'pool_size': MAX_CONCURRENT_CALLS,
-            **{option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value},
-        }
 
     def _nmbrs_import_relation(self, partner, client, trigger, runs):
         """Import one relation under its lock; None when another worker has it (or just did it)."""

@@ -37,6 +37,10 @@ class ResCompany(models.Model):
                      kind=kinds.get(error.record_kind, _("this data")), id=error.record_id or '')
         if isinstance(error, errors.NmbrsSubscriptionError):
             return _("This Nmbrs environment has no valid subscription. Contact Nmbrs.")
+        if isinstance(error, errors.NmbrsUncertainWriteError):
+            return _("Nmbrs did not confirm the change (%(operation)s): it may not have arrived. It was not sent "
+                     "again, so that Nmbrs never gets it twice; the next sync reads Nmbrs back and sends only "
+                     "what is missing.", operation=error.operation)
         if isinstance(error, errors.NmbrsTimeout):
             return _("Nmbrs did not answer in time. Nothing was lost: the next run tries again.")
         if isinstance(error, errors.NmbrsConnectionError):

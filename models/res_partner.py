@@ -48,7 +48,7 @@ class ResPartner(models.Model):
         search=_search_link_field('nmbrs_employee_number'))
     nmbrs_last_sync = fields.Datetime('Last Nmbrs sync', company_dependent=True, copy=False, readonly=True)
     nmbrs_sync_state = fields.Selection(
-        [('ok', 'In sync'), ('error', 'Sync error')], string='Nmbrs sync status',
+        [('ok', 'In sync'), ('error', 'Sync error'), ('held', 'Held for a check')], string='Nmbrs sync status',
         company_dependent=True, copy=False, readonly=True)
     nmbrs_sync_error = fields.Char('Nmbrs sync error', company_dependent=True, copy=False, readonly=True)
     nmbrs_linked = fields.Boolean(

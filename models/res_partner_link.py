@@ -59,7 +59,8 @@ class ResPartner(models.Model):
             else:
                 linked._nmbrs_mark_synced()
         else:
-            linked._nmbrs_push_to_nmbrs()
+            # Pressing Sync now is the check that releases a relation held for a portal or website change.
+            linked._nmbrs_push_to_nmbrs(release_held=True)
         outcomes = self._nmbrs_import_documents()
         failed = linked.filtered(lambda partner: partner.nmbrs_sync_state == 'error')
         if failed:
