@@ -1,5 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# The Nmbrs records that one relation at most may hold per Odoo company.
+LINKED_ONCE = {'nmbrs_company_id': _lt("Nmbrs company"), 'nmbrs_employee_id': _lt("Nmbrs employee")}
 
 
 class NmbrsLink(models.Model):
@@ -50,8 +56,7 @@ class NmbrsLink(models.Model):
 
         The indexes also stop what this check cannot see, such as two workers linking at once.
         """
-        for field, kind in (('nmbrs_company_id', self.env._("Nmbrs company")),
-                            ('nmbrs_employee_id', self.env._("Nmbrs employee"))):
+        for field, kind in LINKED_ONCE.items():
             if not vals.get(field):
                 continue
             holder = self.sudo().search([('company_id', '=', company_id), (field, '=', vals[field]),
@@ -59,5 +64,5 @@ class NmbrsLink(models.Model):
             if holder:
                 raise ValidationError(self.env._(
                     "%(kind)s %(id)s is already linked to relation %(relation)s in %(company)s.",
-                    kind=kind, id=vals[field], relation=holder.partner_id.display_name,
+                    kind=self.env._(kind), id=vals[field], relation=holder.partner_id.display_name,
                     company=holder.company_id.name))

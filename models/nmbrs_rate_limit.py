@@ -25,8 +25,8 @@ class NmbrsRateLimit(models.Model):
     _description = 'Next call slot of a Nmbrs environment'
     _log_access = False
 
-    environment = fields.Char(required=True, readonly=True)
-    next_slot = fields.Datetime(required=True, readonly=True)
+    environment = fields.Char('Nmbrs environment', required=True, readonly=True)
+    next_slot = fields.Datetime('Next call at', required=True, readonly=True)
 
     _environment_once = models.Constraint('UNIQUE(environment)', "One row per Nmbrs environment.")
 

@@ -1,0 +1,6 @@
+from . import test_employee_contacts
+from . import test_link_migration
+from . import test_link_tours
+from . import test_partner_link
+from . import test_rate_limit
+from . import test_relation_sync
