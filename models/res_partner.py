@@ -1,51 +1,53 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 NMBRS_ID_FIELDS = ('nmbrs_debtor_id', 'nmbrs_company_id', 'nmbrs_employee_id')
 # The fields of a relation that show its nmbrs.link in the current Odoo company.
 NMBRS_LINK_FIELDS = NMBRS_ID_FIELDS + ('nmbrs_debtor_number', 'nmbrs_company_number', 'nmbrs_employee_number')
 
 
+def _with_link(partners, link_domain, negate=False):
+    """The relations whose nmbrs.link in the current Odoo company matches ``link_domain`` (or, with
+    ``negate``, does not): a SQL condition, read without the user's rights on links, as the compute does."""
+    links = partners.env['nmbrs.link'].sudo()._search(
+        [('company_id', '=', partners.env.company.id)] + link_domain)
+    return Domain.custom(to_sql=lambda model, alias, query: SQL(
+        "%s NOT IN %s" if negate else "%s IN %s", SQL.identifier(alias, 'id'), links.subselect('partner_id')))
+
+
 def _search_link_field(field_name):
-    """The search method of a link field: a condition on the relation's link in the current Odoo company."""
+    """The search method of a link field."""
 
     def search(partners, operator, value):
         if operator != 'in':
             return NotImplemented  # the ORM negates 'in' for 'not in'
-        company = ('company_id', '=', partners.env.company.id)
         filled = [item for item in value if item]
-        # 'any!' reads the links without the user's rights on them, as the compute does.
-        domain = [('nmbrs_link_ids', 'any!', [company, (field_name, 'in', filled)])] if filled else []
+        conditions = [_with_link(partners, [(field_name, 'in', filled)])] if filled else []
         if len(filled) < len(value):  # False, 0 or '': not linked that way
-            unlinked = ('nmbrs_link_ids', 'not any!', [company, (field_name, 'not in', [False])])
-            domain = ['|', unlinked] + domain if domain else [unlinked]
-        return domain or [(0, '=', 1)]
+            conditions.append(_with_link(partners, [(field_name, 'not in', [False])], negate=True))
+        return Domain.OR(conditions)
 
     return search
+
+
+def _link_field(field_class, name, string):
+    """A field of the relation's nmbrs.link in the current Odoo company, read, written and searched there."""
+    return field_class(string, compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
+                       search=_search_link_field(name))
 
 
 class ResPartner(models.Model):
     """Links of a relation to Nmbrs, per Odoo company (see nmbrs.link), and the outcome of its last sync."""
     _inherit = 'res.partner'
 
-    nmbrs_link_ids = fields.One2many('nmbrs.link', 'partner_id', 'Nmbrs links')
-    nmbrs_debtor_id = fields.Integer(
-        'Nmbrs debtor ID', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_debtor_id'))
-    nmbrs_debtor_number = fields.Char(
-        'Nmbrs debtor number', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_debtor_number'))
-    nmbrs_company_id = fields.Integer(
-        'Nmbrs company ID', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_company_id'))
-    nmbrs_company_number = fields.Integer(
-        'Nmbrs company number', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_company_number'))
-    nmbrs_employee_id = fields.Integer(
-        'Nmbrs employee ID', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_employee_id'))
-    nmbrs_employee_number = fields.Integer(
-        'Nmbrs employee number', compute='_compute_nmbrs_link', inverse='_inverse_nmbrs_link',
-        search=_search_link_field('nmbrs_employee_number'))
+    nmbrs_link_ids = fields.One2many('nmbrs.link', 'partner_id', 'Nmbrs links', groups='nmbrs_connector.group_nmbrs_user')
+    nmbrs_debtor_id = _link_field(fields.Integer, 'nmbrs_debtor_id', 'Nmbrs debtor ID')
+    nmbrs_debtor_number = _link_field(fields.Char, 'nmbrs_debtor_number', 'Nmbrs debtor number')
+    nmbrs_company_id = _link_field(fields.Integer, 'nmbrs_company_id', 'Nmbrs company ID')
+    nmbrs_company_number = _link_field(fields.Integer, 'nmbrs_company_number', 'Nmbrs company number')
+    nmbrs_employee_id = _link_field(fields.Integer, 'nmbrs_employee_id', 'Nmbrs employee ID')
+    nmbrs_employee_number = _link_field(fields.Integer, 'nmbrs_employee_number', 'Nmbrs employee number')
     nmbrs_last_sync = fields.Datetime('Last Nmbrs sync', company_dependent=True, copy=False, readonly=True)
     nmbrs_sync_state = fields.Selection(
         [('ok', 'In sync'), ('error', 'Sync error'), ('held', 'Held for a check')], string='Nmbrs sync status',
@@ -91,9 +93,8 @@ class ResPartner(models.Model):
     def _search_nmbrs_linked(self, operator, value):
         if operator != 'in':
             return NotImplemented
-        linked = [('nmbrs_link_ids', 'any!', [('company_id', '=', self.env.company.id), '|', '|'] + [
-            (field, 'not in', [False]) for field in NMBRS_ID_FIELDS])]
         wanted = {bool(item) for item in value}
         if wanted == {True, False}:
-            return []
-        return linked if wanted == {True} else ['!'] + linked
+            return Domain.TRUE
+        linked = ['|', '|'] + [(field, 'not in', [False]) for field in NMBRS_ID_FIELDS]
+        return _with_link(self, linked, negate=wanted == {False})

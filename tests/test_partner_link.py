@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import NmbrsSandboxCase
@@ -245,3 +245,12 @@ class TestNmbrsLinkOnce(NmbrsSandboxCase):
         self.assertFalse(self.jan.nmbrs_linked)
         self.other_jan.nmbrs_employee_id = 63001
         self.assertEqual(self.other_jan.nmbrs_employee_id, 63001)
+
+    def test_every_internal_user_reads_and_searches_links(self):
+        """As with the company-dependent fields before: a contact's link is no secret, its documents are."""
+        self.jan.nmbrs_employee_id = 63001
+        plain = new_test_user(self.env, 'plain_reader', groups='base.group_user')
+        partners = self.env['res.partner'].with_user(plain)
+        self.assertEqual(partners.search([('nmbrs_employee_id', '=', 63001)]), self.jan)
+        self.assertEqual(partners.browse(self.jan.id).read(['nmbrs_employee_id'])[0]['nmbrs_employee_id'], 63001)
+        self.assertIn(self.other_jan, partners.search([('nmbrs_linked', '=', False)]))

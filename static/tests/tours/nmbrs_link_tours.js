@@ -21,6 +21,24 @@ function checkNmbrsTab(companyNumber) {
     ];
 }
 
+// Link the ticked proposal: Van Dijk Transport B.V.
+function linkTransport() {
+    return [
+        {
+            content: "link",
+            trigger: ".modal-footer button[name='action_link']",
+            run: "click",
+        },
+        {
+            content: "the user is told what was linked",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
+                "Van Dijk Transport B.V. is linked to Nmbrs",
+                "Van Dijk Transport B.V. is gekoppeld aan Nmbrs"
+            )})`,
+        },
+    ];
+}
+
 // One relation, from its form: the match by KvK number is proposed ticked, and linking works.
 registry.category("web_tour.tours").add("nmbrs_connector_link_one_tour", {
     steps: () => [
@@ -46,18 +64,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_link_one_tour", {
             },
         },
         noEnglishStep("link wizard"),
-        {
-            content: "link",
-            trigger: ".modal-footer button[name='action_link']",
-            run: "click",
-        },
-        {
-            content: "the user is told what was linked",
-            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
-                "Van Dijk Transport B.V. is linked to Nmbrs",
-                "Van Dijk Transport B.V. is gekoppeld aan Nmbrs"
-            )})`,
-        },
+        ...linkTransport(),
         {
             content: "the wizard is closed",
             trigger: "body:not(:has(.modal))",
@@ -128,18 +135,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_link_many_tour", {
         },
         // "Administrator" is the name of the admin's contact in the list behind the wizard.
         noEnglishStep("link wizard with several relations", ["Administrator"]),
-        {
-            content: "link",
-            trigger: ".modal-footer button[name='action_link']",
-            run: "click",
-        },
-        {
-            content: "the user is told what was linked",
-            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
-                "Van Dijk Transport B.V. is linked to Nmbrs",
-                "Van Dijk Transport B.V. is gekoppeld aan Nmbrs"
-            )})`,
-        },
+        ...linkTransport(),
         {
             content: "the wizard is closed and the list reloaded",
             trigger: "body:not(:has(.modal)) .o_list_renderer:not(:has(.o_list_record_selector input:checked))",
