@@ -27,6 +27,7 @@ from .errors import (
     NmbrsTimeout,
     NmbrsUncertainWriteError,
 )
+from .interface import NmbrsApi
 from .records import (
     Address,
     Company,
@@ -137,13 +138,21 @@ class RateLimiter:
             time.sleep(slot - now)
 
 
-class NmbrsClient:
-    """Typed access to the Nmbrs SOAP v3 API.
+class NmbrsClient(NmbrsApi):
+    """Typed access to the Nmbrs SOAP v3 API (see nmbrs.interface for what it shares with REST).
 
     ``environment`` is 'production' or 'sandbox'; a ``base_url`` (e.g. a local
     sandbox at http://127.0.0.1:PORT/soap/v3/) takes precedence over it.
     ``domain`` is the tenant key, the part before .nmbrs.nl (may be empty).
     """
+
+    protocol = 'soap'
+    id_type = int
+    payslips_per_run = True
+    has_company_annual_documents = True
+    can_update_company_address = True
+    can_update_debtor = True
+    has_environment = True
 
     def __init__(self, username, token, domain='', *, environment='production', base_url=None,
                  soap_version=soap.SOAP_11, connect_timeout=10.0, read_timeout=120.0,
