@@ -31,6 +31,7 @@ class RestKnobs:
                 if name.startswith('_') or not hasattr(self, name):
                     raise KeyError(name)
                 setattr(self, name, set(value) if name == 'subscription_keys' else value)
+            self._recent_calls.clear()
 
     def throttle(self):
         """Count a call; 'quota' or 'rate' when it must be refused, else None."""

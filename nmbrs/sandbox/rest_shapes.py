@@ -29,6 +29,11 @@ def utc(moment):
     return from_dutch_time(moment).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def calendar_date(moment):
+    """A date the description types date-time (a birth date): that day at midnight, written as UTC."""
+    return moment.strftime('%Y-%m-%dT00:00:00Z') if moment else None
+
+
 def day(moment):
     return moment.date().isoformat() if moment else None
 
@@ -108,7 +113,8 @@ def personal_info(employee, year, period):
     info = {
         'personalInfoId': guid('employee', employee.id),
         'basicInfo': basic_info(employee),
-        'birthInfo': {'birthDate': utc(employee.birthday), 'deceasedOn': utc(employee.deceased_date),
+        'birthInfo': {'birthDate': calendar_date(employee.birthday),
+                      'deceasedOn': calendar_date(employee.deceased_date),
                       'gender': GENDERS.get(employee.gender, 'unspecified')},
         'contactInfo': {'privateEmail': employee.email_private, 'businessEmail': employee.email_work,
                         'businessPhone': employee.telephone_work,
