@@ -2,11 +2,10 @@
 # connects the database's company to a running sandbox, links one relation per
 # Nmbrs company, then measures the initial import, a no-change import and the
 # storage bound, and writes the figures as JSON to BENCH_RESULT.
-import json
 import os
 import time
 
-from measure import api_bound, calls_seen, control, counts, peak_rss_mb, storage_bound
+from measure import calls_seen, control, counts, peak_rss_mb, storage_bound, write_result
 
 from odoo.addons.nmbrs_connector.nmbrs import api_facts, parallel
 
@@ -61,18 +60,8 @@ def main(env):
     no_change = measured_import(env, company, relations)
     storage = storage_bound(env, company, lambda document: (
         document['partner_id'][0], document['nmbrs_run_id'] or document['document_type']))
-    concurrency = parallel.MAX_CONCURRENT_CALLS
-    bound = api_bound(initial['distinct_calls'], LATENCY, concurrency, api_facts.MAX_CALLS_PER_SECOND)
-    result = {
-        'companies': len(relations), 'latency_s': LATENCY, 'concurrency': concurrency,
-        'load_average': os.getloadavg()[0],
-        'initial': initial, 'no_change': no_change,
-        'api_bound_s': round(bound, 2), 'storage_bound_s': round(storage, 2),
-        'ratio_to_larger_bound': round(initial['wall_s'] / max(bound, storage), 2),
-        'peak_rss_mb': round(peak_rss_mb(), 1),
-    }
-    with open(RESULT, 'w') as file:
-        json.dump(result, file, indent=2)
+    write_result(RESULT, initial, no_change, storage, companies=len(relations), latency=LATENCY,
+                 concurrency=parallel.MAX_CONCURRENT_CALLS, max_calls_per_second=api_facts.MAX_CALLS_PER_SECOND)
 
 
 main(env)  # noqa: F821 (odoo shell provides env)

@@ -4,11 +4,10 @@
 # (bench/rest_import.py: the REST client with the SOAP import's parallel shape,
 # the documents stored by Odoo as the SOAP import stores them) and the same
 # storage bound as bench.py, and writes the figures as JSON to BENCH_RESULT.
-import json
 import os
 import time
 
-from measure import api_bound, calls_seen, control, counts, peak_rss_mb, storage_bound
+from measure import calls_seen, control, counts, peak_rss_mb, storage_bound, write_result
 from rest_import import import_office
 
 from odoo.addons.nmbrs_connector.nmbrs import api_facts, parallel
@@ -89,18 +88,9 @@ def main(env):
     storage = storage_bound(env, company, lambda document: (
         document['partner_id'][0], document['nmbrs_key'].split('/')[2] if document['document_type'] != 'wage_tax'
         else 'wage_tax'))
-    concurrency = parallel.MAX_CONCURRENT_CALLS
-    bound = api_bound(initial['distinct_calls'], LATENCY, concurrency, api_facts.REST_MAX_CALLS_PER_SECOND)
-    result = {
-        'protocol': 'rest', 'companies': len(nmbrs_companies), 'latency_s': LATENCY, 'concurrency': concurrency,
-        'load_average': os.getloadavg()[0],
-        'initial': initial, 'no_change': no_change,
-        'api_bound_s': round(bound, 2), 'storage_bound_s': round(storage, 2),
-        'ratio_to_larger_bound': round(initial['wall_s'] / max(bound, storage), 2),
-        'peak_rss_mb': round(peak_rss_mb(), 1),
-    }
-    with open(RESULT, 'w') as file:
-        json.dump(result, file, indent=2)
+    write_result(RESULT, initial, no_change, storage, protocol='rest', companies=len(nmbrs_companies),
+                 latency=LATENCY, concurrency=parallel.MAX_CONCURRENT_CALLS,
+                 max_calls_per_second=api_facts.REST_MAX_CALLS_PER_SECOND)
 
 
 main(env)  # noqa: F821 (odoo shell provides env)

@@ -79,6 +79,22 @@ def storage_bound(env, company, batch_of):
     return elapsed
 
 
-def api_bound(calls, latency, concurrency, max_calls_per_second):
-    """The least time Nmbrs allows for ``calls``: by its answer time on ``concurrency`` connections, or its rate."""
-    return max(calls * latency / concurrency, calls / max_calls_per_second)
+def write_result(path, initial, no_change, storage, *, companies, latency, concurrency, max_calls_per_second,
+                 **extra):
+    """The figures of one office as JSON for summary.py, with the import's ratio to the larger bound.
+
+    The API bound is the least time Nmbrs allows for the import's distinct
+    calls: by its answer time on ``concurrency`` connections, or by its rate.
+    """
+    calls = initial['distinct_calls']
+    bound = max(calls * latency / concurrency, calls / max_calls_per_second)
+    result = {
+        **extra, 'companies': companies, 'latency_s': latency, 'concurrency': concurrency,
+        'load_average': os.getloadavg()[0],
+        'initial': initial, 'no_change': no_change,
+        'api_bound_s': round(bound, 2), 'storage_bound_s': round(storage, 2),
+        'ratio_to_larger_bound': round(initial['wall_s'] / max(bound, storage), 2),
+        'peak_rss_mb': round(peak_rss_mb(), 1),
+    }
+    with open(path, 'w') as file:
+        json.dump(result, file, indent=2)

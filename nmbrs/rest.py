@@ -527,25 +527,23 @@ def _required(item, key):
     return value
 
 
-def _text(item, key):
+def _typed(item, key, kind, accepted):
     value = item.get(key)
-    if value is None or isinstance(value, str):
+    if value is None or accepted(value):
         return value
-    raise _unreadable(value, 'text')
+    raise _unreadable(value, kind)
+
+
+def _text(item, key):
+    return _typed(item, key, 'text', lambda value: isinstance(value, str))
 
 
 def _integer(item, key):
-    value = item.get(key)
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise _unreadable(value, 'integer')
+    return _typed(item, key, 'integer', lambda value: isinstance(value, int) and not isinstance(value, bool))
 
 
 def _boolean(item, key):
-    value = item.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise _unreadable(value, 'boolean')
+    return _typed(item, key, 'boolean', lambda value: isinstance(value, bool))
 
 
 def _decimal(item, key):
