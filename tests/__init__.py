@@ -4,3 +4,4 @@ from . import test_link_tours
 from . import test_partner_link
 from . import test_rate_limit
 from . import test_relation_sync
+from . import test_rest_client, test_rest_contract, test_rest_identity, test_rest_office, test_rest_sandbox
