@@ -135,11 +135,13 @@ class ResPartner(models.Model):
             **changed, **link_values,
             'nmbrs_last_sync': fields.Datetime.now(), 'nmbrs_sync_state': 'ok', 'nmbrs_sync_error': False,
         })
+        # Stored notes speak the Odoo company's language, whoever runs the sync.
+        env = self.with_context(lang=self.env.company._nmbrs_stored_lang()).env
         if created:
-            body = self.env._("Created from Nmbrs.")
+            body = env._("Created from Nmbrs.")
         elif changed:
-            labels = ', '.join(self._fields[name]._description_string(self.env) for name in changed)
-            body = self.env._("Updated from Nmbrs: %(fields)s.", fields=labels)
+            labels = ', '.join(self._fields[name]._description_string(env) for name in changed)
+            body = env._("Updated from Nmbrs: %(fields)s.", fields=labels)
         else:
             return
         self.message_post(body=Markup('<p>%s</p>') % body, subtype_xmlid='mail.mt_note')

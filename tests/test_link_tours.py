@@ -18,13 +18,19 @@ class TestLinkTours(NmbrsTourCase):
     def _relation(self, name, **values):
         return self.env['res.partner'].create({'name': name, 'is_company': True, **values})
 
-    def test_link_one_relation_from_its_form(self):
+    def test_link_one_relation_from_its_form_then_a_duplicate(self):
         for lang in self.for_each_language():
             relation = self._relation(self.transport.name, company_registry=self.transport.kvk_nr)
             self.start_nmbrs_tour('/odoo/contacts/%d' % relation.id, 'nmbrs_connector_link_one_tour', lang)
             self.assertEqual(relation.nmbrs_company_id, self.transport.id)
             self.assertEqual(relation.nmbrs_debtor_id, self.transport.debtor_id)
-            relation.unlink()
+
+            duplicate = self._relation('Van Dijk Transport', company_registry=self.transport.kvk_nr)
+            self.start_nmbrs_tour('/odoo/contacts/%d' % duplicate.id, 'nmbrs_connector_link_taken_tour', lang)
+            self.assertFalse(duplicate.nmbrs_linked)
+            self.start_nmbrs_tour('/odoo/contacts/%d' % relation.id, 'nmbrs_connector_link_linked_tour', lang)
+            self.assertEqual(relation.nmbrs_company_id, self.transport.id)
+            (relation | duplicate).unlink()
 
     def test_link_several_relations_from_the_list(self):
         for lang in self.for_each_language():

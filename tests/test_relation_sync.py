@@ -1,5 +1,7 @@
 import time
 
+from markupsafe import Markup
+
 from odoo.tests import new_test_user, tagged
 
 from ..nmbrs.sandbox import NmbrsSandbox, sized_dataset
@@ -175,6 +177,17 @@ class TestRelationSync(NmbrsSandboxCase):
         self.assertIn('Changed by Jan Boekhouder', note.body)
         self.assertNotIn('Harderwijk', note.body)
         self.assertIn('Phone', self._notes(contact, 'Sent to Nmbrs').body)
+
+    def test_notes_speak_the_language_of_the_odoo_company(self):
+        partner, _contact = self._link_for_outgoing()
+        self.company.nmbrs_direct_sync = True
+        self.company.partner_id.lang = 'nl_NL'
+        bookkeeper = new_test_user(self.env, 'boekhouder', name='Jan Boekhouder', lang='en_US',
+                                   groups='base.group_user,base.group_partner_manager')
+        partner.with_user(bookkeeper).write({'city': 'Meppel'})
+        self._run_push_cron()
+        note = self._notes(partner, 'Naar Nmbrs verzonden')
+        self.assertEqual(note.body, Markup('<p>Naar Nmbrs verzonden: Plaats. Gewijzigd door Jan Boekhouder.</p>'))
 
     def test_a_list_edit_of_many_relations_sends_nothing_inside_the_save(self):
         self.company._nmbrs_sync_relations()

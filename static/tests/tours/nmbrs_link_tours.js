@@ -74,6 +74,65 @@ registry.category("web_tour.tours").add("nmbrs_connector_link_one_tour", {
     ],
 });
 
+// A relation whose only candidate another relation holds: the wizard names that relation and proposes nothing.
+registry.category("web_tour.tours").add("nmbrs_connector_link_taken_tour", {
+    steps: () => [
+        {
+            content: "link the relation to Nmbrs",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_nmbrs_link']:visible",
+            run: "click",
+        },
+        {
+            content: "the Nmbrs company is named with the relation that holds it: a duplicate?",
+            trigger: `.modal .o_nmbrs_link_notes:contains(${T(
+                "Van Dijk Transport B.V. is already linked to relation Van Dijk Transport B.V.: " +
+                    "is Van Dijk Transport a duplicate of it?",
+                "Van Dijk Transport B.V. is al gekoppeld aan relatie Van Dijk Transport B.V.: " +
+                    "is Van Dijk Transport daar een dubbele van?"
+            )})`,
+        },
+        {
+            content: "no table of proposals, no Link button, nothing said to be unmatched",
+            trigger:
+                ".modal:not(:has(.o_field_widget[name='line_ids'] table)):not(:has(button[name='action_link']))" +
+                ":not(:has(.o_nmbrs_link_unmatched:visible))",
+        },
+        noEnglishStep("nothing to link"),
+        {
+            content: "close",
+            trigger: `.modal-footer button.btn-primary:contains(${T("Close", "Sluiten")})`,
+            run: "click",
+        },
+        {
+            content: "the wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+// A linked relation: the wizard says what it is linked to instead of proposing its own link.
+registry.category("web_tour.tours").add("nmbrs_connector_link_linked_tour", {
+    steps: () => [
+        {
+            content: "open Link to Nmbrs on a linked relation",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_nmbrs_link']:visible",
+            run: "click",
+        },
+        {
+            content: "the current link is named",
+            trigger: `.modal .o_nmbrs_link_notes:contains(${T(
+                "Van Dijk Transport B.V. is already linked to Van Dijk Transport B.V. in Nmbrs.",
+                "Van Dijk Transport B.V. is al gekoppeld aan Van Dijk Transport B.V. in Nmbrs."
+            )})`,
+        },
+        {
+            content: "nothing is proposed",
+            trigger: ".modal:not(:has(.o_field_widget[name='line_ids'] table)):not(:has(button[name='action_link']))",
+        },
+        noEnglishStep("linked already"),
+    ],
+});
+
 // Several relations from the contact list's Actions: the best match per Nmbrs company wins, a name alone
 // is never ticked, a Nmbrs company linked elsewhere is named, and a relation without a match is listed.
 registry.category("web_tour.tours").add("nmbrs_connector_link_many_tour", {
