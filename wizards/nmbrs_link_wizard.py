@@ -70,7 +70,8 @@ class NmbrsLinkWizard(models.TransientModel):
                     (match for match in (self._nmbrs_score(partner, candidate, company.nmbrs_numbers_must_match)
                                          for candidate in candidates.for_partner(client, partner))
                      if match),
-                    key=lambda match: -match['score'])
+                    # Of equal matches, a free one comes first.
+                    key=lambda match: (-match['score'], _key(match) in owners))
                 best = ranked[0] if ranked else None
                 # When another relation holds the best match, this one may well be a duplicate of it:
                 # say so rather than propose the weaker rest.
