@@ -10,8 +10,9 @@ setup_browser
 
 db=nmbrs_test_$$
 # Odoo's modules of the template, and the languages the tests need (the tours run in English and Dutch).
+# The first language becomes the new database's default: English, as on a customer's database.
 template_modules=contacts,mail
-template_languages=nl_NL
+template_languages=en_US,nl_NL
 # One template per checkout, Odoo and content: its files live in this checkout's filestore.
 template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR $template_modules $template_languages" | sha1sum | cut -c1-10)
 conf=$(odoo_config "$db")
