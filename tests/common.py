@@ -1,5 +1,7 @@
+import contextlib
 import functools
 import json
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +34,24 @@ class PlainCase(LocalHttpMixin, BaseCase):
 
     Both runners run it: Odoo's (``--test-enable``) and pytest-odoo.
     """
+
+    @contextlib.contextmanager
+    def capture_logs(self, *loggers):
+        """``assertLogs()`` of everything, down to DEBUG, with the named loggers at DEBUG meanwhile.
+
+        Odoo sets the level of its 'odoo' logger, which would keep the addon's
+        DEBUG records from reaching the capture.
+        """
+        loggers = [logging.getLogger(name) for name in loggers]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.DEBUG)
+        try:
+            with self.assertLogs(level=logging.DEBUG) as logs:
+                yield logs
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
 
 
 class NmbrsSandboxMixin(LocalHttpMixin):
