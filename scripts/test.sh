@@ -65,15 +65,17 @@ else
   log "installing nmbrs_connector in $db"
   test_options=()
 fi
+# Where the install ends and the tests begin in Odoo's log.
+tests_start=' Starting post tests| odoo\\.addons\\.nmbrs_connector\\.tests\\.'
 started=$SECONDS
 set +e
 # Shown: warnings and errors of the install, then failing tests with their tracebacks and the totals.
 odoo server -c "$conf" -d "$db" -i nmbrs_connector "${test_options[@]}" --stop-after-init 2>&1 \
-  | tee "$install_log" | awk '
+  | tee "$install_log" | awk -v tests_start="$tests_start" '
       /^[0-9]{4}-[0-9]{2}-[0-9]{2} / {
+        if ($0 ~ tests_start && !tests) { tests = 1; print }
         show = $4 == "ERROR" || $4 == "CRITICAL" || (!tests && $4 == "WARNING") \
           || / post-tests in / || / tests when loading database /
-        if (/ Starting post tests/) { tests = 1; print }
       }
       show'
 odoo_status=${PIPESTATUS[0]}
@@ -83,8 +85,8 @@ odoo_seconds=$((SECONDS - started))
 # The install must not log warnings or errors of the addon's own making; the
 # tests may, on purpose. (The first five fields, date to database name, are
 # left out of the match.)
-if sed '/ Starting post tests/q' "$install_log" | grep -E ' (WARNING|ERROR|CRITICAL) ' | cut -d' ' -f6- \
-    | grep -qE 'nmbrs[._]'; then
+if awk -v tests_start="$tests_start" '$0 ~ tests_start { exit } { print }' "$install_log" \
+    | grep -E ' (WARNING|ERROR|CRITICAL) ' | cut -d' ' -f6- | grep -qE 'nmbrs[._]'; then
   die "installing the addon logged warnings or errors (see $install_log)"
 fi
 grep -q 'Modules loaded' "$install_log" || die "the addon did not install (see $install_log)"
@@ -98,9 +100,9 @@ if [ -n "$odoo_runner" ]; then
     || die "Odoo's test runner: $failed failed, $errors error(s) of $ran tests (see $install_log)"
   [ "$ran" -gt 0 ] || die "Odoo's test runner ran no test (see $install_log)"
   # Odoo's runner only finds the test modules that tests/__init__.py imports.
-  collected=$(pytest_odoo --collect-only -q "$addon/tests" | grep -c '::' || true)
-  [ "$ran" -eq "$collected" ] \
-    || die "Odoo's test runner ran $ran tests, pytest finds $collected: is every test module imported in tests/__init__.py?"
+  collected=$(pytest_odoo --collect-only -q "$addon/tests" | tee "$LOCAL/test-collect.log" | grep -c '::' || true)
+  [ "$ran" -eq "$collected" ] || die "Odoo's test runner ran $ran tests, pytest finds $collected (see" \
+    "$LOCAL/test-collect.log): is every test module imported in tests/__init__.py?"
   log "Odoo's test runner: $ran tests passed in ${odoo_seconds} s (install included)"
 else
   [ "$odoo_status" -eq 0 ] || die "the addon did not install (see $install_log)"

@@ -959,7 +959,7 @@ class TestNmbrsClientSandbox(PlainCase):
                 with self.assertRaises(NmbrsHTTPError):
                     client.debtors()
                 self.assertEqual(len(sandbox.calls), max_retries + 1)
-                self.assertEqual(max_retries + 1, client.call_count)
+                self.assertEqual(client.call_count, max_retries + 1)
 
     def test_retry_after_a_transient_error_may_meet_a_refusal(self):
         sandbox = self.clean_sandbox()
