@@ -54,6 +54,26 @@ class PlainCase(LocalHttpMixin, BaseCase):
                 logger.setLevel(level)
 
 
+class PlainSandboxCase(PlainCase):
+    """Plain-Python tests against local Nmbrs sandboxes (real HTTP servers on 127.0.0.1, demo dataset).
+
+    ``shared_sandbox`` serves the whole class, for tests that only read;
+    ``fresh_sandbox()`` starts one for the test alone, for tests that change
+    its data or knobs.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shared_sandbox = NmbrsSandbox(demo_dataset()).start()
+        cls.addClassCleanup(cls.shared_sandbox.stop)
+
+    def fresh_sandbox(self):
+        sandbox = NmbrsSandbox(demo_dataset()).start()
+        self.addCleanup(sandbox.stop)
+        return sandbox
+
+
 class NmbrsSandboxMixin(LocalHttpMixin):
     """Gives a test class its own local Nmbrs sandbox.
 

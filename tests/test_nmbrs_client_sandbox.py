@@ -53,11 +53,10 @@ from odoo.addons.nmbrs_connector.nmbrs.records import (
     RunEmployee,
     WageTax,
 )
-from odoo.addons.nmbrs_connector.nmbrs.sandbox import NmbrsSandbox, demo_dataset
 from odoo.addons.nmbrs_connector.nmbrs.sandbox import documents
 from odoo.addons.nmbrs_connector.nmbrs.sandbox.dataset import EMPLOYEE_TYPE_EMPLOYED, EMPLOYEE_TYPE_LEFT
 
-from .common import PlainCase
+from .common import PlainSandboxCase
 
 VERSIONS = ('1.1', '1.2')
 PAIN_001 = '{%s}' % documents.PAIN_001_NAMESPACE
@@ -85,14 +84,9 @@ def free_port():
 
 
 @tagged('post_install', '-at_install')
-class TestNmbrsClientSandbox(PlainCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # One sandbox for the tests that only read data (faults are cleared around each test).
-        cls.shared_sandbox = NmbrsSandbox(demo_dataset()).start()
-        cls.addClassCleanup(cls.shared_sandbox.stop)
+class TestNmbrsClientSandbox(PlainSandboxCase):
+    """Tests that only read data use the shared sandbox (faults are cleared around each test);
+    tests that change its data or its users, a fresh one."""
 
     def setUp(self):
         super().setUp()
@@ -105,12 +99,6 @@ class TestNmbrsClientSandbox(PlainCase):
         self.shared_sandbox.faults.clear()
         self.shared_sandbox.calls.clear()
         return self.shared_sandbox
-
-    def fresh_sandbox(self):
-        """A sandbox of its own, for tests that change its data or its users."""
-        sandbox = NmbrsSandbox(demo_dataset()).start()
-        self.addCleanup(sandbox.stop)
-        return sandbox
 
     def connect(self, sandbox, soap_version='1.1', *, username=None, token=None, domain=None, **options):
         """A client of the sandbox's user, closed after the test.

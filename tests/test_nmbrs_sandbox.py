@@ -17,7 +17,7 @@ from odoo.tests import tagged
 from odoo.addons.nmbrs_connector.nmbrs import api_facts
 from odoo.addons.nmbrs_connector.nmbrs.sandbox import NmbrsSandbox, demo_dataset, sized_dataset
 
-from .common import PlainCase
+from .common import PlainSandboxCase
 from .sandbox_fixture import child_texts, envelope, fault_text, nmbrs_fault, parse, post, result
 
 DEBTOR, COMPANY, EMPLOYEE = api_facts.DEBTOR_SERVICE, api_facts.COMPANY_SERVICE, api_facts.EMPLOYEE_SERVICE
@@ -37,20 +37,8 @@ def pdf_text(data):
 
 
 @tagged('post_install', '-at_install')
-class TestNmbrsSandbox(PlainCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # One sandbox for the tests that only read.
-        cls.shared_sandbox = NmbrsSandbox(demo_dataset()).start()
-        cls.addClassCleanup(cls.shared_sandbox.stop)
-
-    def fresh_sandbox(self):
-        """A fresh sandbox for tests that change data or knobs."""
-        sandbox = NmbrsSandbox(demo_dataset()).start()
-        self.addCleanup(sandbox.stop)
-        return sandbox
+class TestNmbrsSandbox(PlainSandboxCase):
+    """Tests that only read use the shared sandbox; tests that change data or knobs, a fresh one."""
 
     # --- SOAP versions and routing ---------------------------------------------------------------
 
