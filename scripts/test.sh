@@ -75,7 +75,7 @@ odoo server -c "$conf" -d "$db" -i nmbrs_connector "${test_options[@]}" --stop-a
       /^[0-9]{4}-[0-9]{2}-[0-9]{2} / {
         if ($0 ~ tests_start && !tests) { tests = 1; print }
         show = $4 == "ERROR" || $4 == "CRITICAL" || (!tests && $4 == "WARNING") \
-          || / post-tests in / || / tests when loading database /
+          || / post-tests in / || / tests when loading database / || (tests && /: skipped /)
       }
       show'
 odoo_status=${PIPESTATUS[0]}
@@ -99,6 +99,9 @@ if [ -n "$odoo_runner" ]; then
   [ "$odoo_status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$errors" -eq 0 ] \
     || die "Odoo's test runner: $failed failed, $errors error(s) of $ran tests (see $install_log)"
   [ "$ran" -gt 0 ] || die "Odoo's test runner ran no test (see $install_log)"
+  # A skipped test is not a passing one (a tour skips when Chromium cannot start); Odoo only logs it.
+  skipped=$(grep -cE ' odoo\.addons\.nmbrs_connector\.tests\.[a-z0-9_]+: skipped ' "$install_log" || true)
+  [ "$skipped" -eq 0 ] || die "Odoo's test runner skipped $skipped tests (see $install_log)"
   # Odoo's runner only finds the test modules that tests/__init__.py imports.
   collected=$(pytest_odoo --collect-only -q "$addon/tests" | tee "$LOCAL/test-collect.log" | grep -c '::' || true)
   [ "$ran" -eq "$collected" ] || die "Odoo's test runner ran $ran tests, pytest finds $collected (see" \
@@ -116,11 +119,16 @@ done
 [ ${#args[@]} -gt 0 ] || args=("$addon/tests")
 started=$SECONDS
 set +e
-pytest_odoo --odoo-http "${args[@]}"
+pytest_odoo --odoo-http --junitxml="$LOCAL/test-pytest.xml" "${args[@]}"
 status=$?
 set -e
 # pytest exits 5 when it collected no test: that is a failure here.
 [ $status -eq 5 ] && log "no test was run"
+# A skipped test is not a passing one (pytest lists why above).
+if [ $status -eq 0 ] && grep -qE '<testsuite [^>]*skipped="[1-9]' "$LOCAL/test-pytest.xml"; then
+  log "pytest skipped tests"
+  status=1
+fi
 [ $status -eq 0 ] && [ -n "$odoo_runner" ] \
   && log "both runners passed: Odoo's in ${odoo_seconds} s (install included), pytest's in $((SECONDS - started)) s"
 exit $status
