@@ -11,6 +11,11 @@ from . import test_nmbrs_sandbox
 from . import test_partner_link
 from . import test_privacy
 from . import test_relation_sync
+from . import test_rest_client
+from . import test_rest_contract
+from . import test_rest_identity
+from . import test_rest_office
+from . import test_rest_sandbox
 from . import test_settings_connection
 from . import test_tours
 from . import test_translations
