@@ -88,13 +88,17 @@ class ResPartner(models.Model):
         if not release_held:
             linked = linked.filtered(lambda partner: partner.nmbrs_sync_state != 'held')
         # A relation that is no longer linked has nothing to send; a held one keeps its queued changes.
-        queued.filtered(lambda push: not (push.partner_id.nmbrs_company_id or push.partner_id.nmbrs_employee_id)
-                        ).unlink()
+        unlinked = queued.filtered(lambda push: not (push.partner_id.nmbrs_company_id
+                                                     or push.partner_id.nmbrs_employee_id))
+        unlinked.unlink()
         if not linked:
             return False
+        # Read before anything is sent: each commit may forget what the cache knew of deleted entries.
+        pushes_of = {partner: (queued - unlinked).filtered(lambda push: push.partner_id == partner)
+                     for partner in linked}
         with company._nmbrs_client() as client:
             for partner in linked:
-                pushes = queued.filtered(lambda push: push.partner_id == partner)
+                pushes = pushes_of[partner]
                 partner._nmbrs_push_one(client, pushes.user_ids)
                 pushes.unlink()
                 if after_each and not after_each():

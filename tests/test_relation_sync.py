@@ -140,7 +140,8 @@ class TestRelationSync(NmbrsSandboxCase):
     def _run_push_cron(self):
         """Run the cron that sends queued relations, as a cron worker would."""
         with self.enter_registry_test_mode():
-            self.env.ref('nmbrs_connector.ir_cron_nmbrs_push').method_direct_trigger()
+            self.assertIs(self.env.ref('nmbrs_connector.ir_cron_nmbrs_push').method_direct_trigger(), True,
+                          "the cron job failed")
         self.env.invalidate_all()
 
     def _queue(self):
