@@ -1,6 +1,7 @@
 from . import nmbrs_wage_tax_status
 from . import res_company
 from . import res_company_errors
+from . import mail_activity
 from . import res_partner
 from . import res_company_connection
 from . import res_company_relation_sync
@@ -12,6 +13,7 @@ from . import res_partner_sync_state
 from . import nmbrs_document
 from . import nmbrs_run
 from . import nmbrs_sync_log
+from . import nmbrs_sync_request
 from . import res_company_document_import
 from . import res_partner_documents
 from . import res_partner_employee

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..nmbrs.client import NmbrsClient
+from .res_company_errors import NmbrsAddressMissing
 
 _logger = logging.getLogger(__name__)
 
@@ -117,11 +118,19 @@ class ResCompany(models.Model):
         """A client for this company's Nmbrs connection; close it (or use ``with``) when done."""
         self.ensure_one()
         company = self.sudo()
+        if company.nmbrs_environment == 'custom' and not company.nmbrs_api_url:
+            # Never fall back to production: 'Other address' is chosen on purpose, e.g. for a test server.
+            raise NmbrsAddressMissing('No address is filled in for the Nmbrs server.')
         return NmbrsClient(
             company.nmbrs_username or '', company.nmbrs_token or '', company.nmbrs_tenant_key or '',
             environment=company.nmbrs_environment if company.nmbrs_environment != 'custom' else 'production',
             base_url=company.nmbrs_api_url if company.nmbrs_environment == 'custom' else None,
             **options)
+
+    def _nmbrs_stored_lang(self):
+        """This company in the language of the texts the sync stores: its partner's, whoever triggered the work."""
+        self.ensure_one()
+        return self.with_context(lang=self.partner_id.lang or 'en_US')
 
     def _nmbrs_timezone(self):
         self.ensure_one()

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .res_company_errors import CONNECTION_ERRORS
+
 
 class ResPartner(models.Model):
     """The outcome of a relation's last Nmbrs sync, and the To-Do when it failed."""
@@ -13,9 +15,15 @@ class ResPartner(models.Model):
             company._nmbrs_resolve_failure(partner, 'relation_sync')
 
     def _nmbrs_mark_sync_failed(self, error):
-        """Keep the error on the relation and give the responsible user one To-Do about it."""
-        company = self.env.company
+        """Keep the error on the relation and give the responsible user one To-Do about it.
+
+        A failure every relation would meet (e.g. a refused login) is one To-Do on the company instead.
+        """
+        company = self.env.company._nmbrs_stored_lang()
         message = company._nmbrs_error_message(error)
         self.with_context(nmbrs_no_push=True).write({'nmbrs_sync_state': 'error', 'nmbrs_sync_error': message})
+        if isinstance(error, CONNECTION_ERRORS):
+            company._nmbrs_report_failure(company.partner_id, 'connection', message)
+            return
         for partner in self:
             company._nmbrs_report_failure(partner, 'relation_sync', message)

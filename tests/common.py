@@ -71,12 +71,18 @@ class NmbrsSandboxMixin(LocalHttpMixin):
 
 
 class NmbrsSandboxCase(NmbrsSandboxMixin, TransactionCase):
-    """A test case whose company is connected to its own local Nmbrs sandbox."""
+    """A test case whose company is connected to its own local Nmbrs sandbox.
+
+    The company writes English: what the sync stores (file names, notes,
+    To-Dos, log lines) is in its partner's language, and the test database
+    has Dutch installed.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.connect_company(cls.company, cls.sandbox)
+        cls.company.partner_id.lang = 'en_US'
 
 
 class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):

@@ -27,17 +27,17 @@ class TestDocumentImport(DocumentImportCase):
         self.assertEqual(payslip.employee_partner_id.name, employee.display_name)
         self.assertEqual(payslip.employee_partner_id.parent_id, relation)
         self.assertEqual(payslip.employee_partner_id.nmbrs_employee_id, employee.id)
-        self.assertEqual(payslip.name, 'Loonstrook 2026-02 %s.pdf' % employee.display_name)
+        self.assertEqual(payslip.name, 'Payslip 2026-02 %s.pdf' % employee.display_name)
         self.assertEqual(payslip.attachment_id.name, payslip.name)
         self.assertEqual((payslip.year, payslip.period, payslip.nmbrs_run_id), (2026, 2, february.id))
         declaration = self.env['nmbrs.document'].search(
             [('partner_id', '=', relation.id), ('document_type', '=', 'wage_tax'), ('period_label', '=', '2026-02')])
         # 'B.V.' does not get a second dot before the extension.
-        self.assertEqual(declaration.name, 'Loonaangifte 2026-02 %s.xml' % relation.name.rstrip('.'))
+        self.assertEqual(declaration.name, 'Wage tax declaration 2026-02 %s.xml' % relation.name.rstrip('.'))
         self.assertEqual(declaration.nmbrs_status, 'Sent')
         sepa = self.env['nmbrs.document'].search(
             [('partner_id', '=', relation.id), ('document_type', '=', 'sepa'), ('period_label', '=', '2026-02')])
-        self.assertEqual(sepa.name, 'SEPA salarisbetaling 2026-02 %s.xml' % relation.name.rstrip('.'))
+        self.assertEqual(sepa.name, 'SEPA salary payment 2026-02 %s.xml' % relation.name.rstrip('.'))
 
         # Open runs are not final: none of their documents arrive yet.
         open_runs = [run.id for run in self.sandbox.dataset.runs.values() if not run.is_locked]
