@@ -206,7 +206,10 @@ class NmbrsClient:
         for attempt in range(self.max_retries + 1):
             try:
                 status, body = self._post(service, operation, envelope)
-                return self._decode(service, operation, status, body, params)
+                value = self._decode(service, operation, status, body, params)
+                for error in getattr(value, 'unreadable', ()):
+                    error.operation = right
+                return value
             except NmbrsError as error:
                 error.redact(self._token)
                 error.operation = error.operation or right
