@@ -117,7 +117,8 @@ class ResCompany(models.Model):
                 'error': message, **company._nmbrs_error_details(error)})
             cr.commit()
             return log, error
-        if partners is None:
+        # A Nmbrs company that could not become a relation keeps the company's To-Do open.
+        if partners is None and not logs.filtered(lambda log: log.state == 'failed' and not log.partner_id):
             company._nmbrs_resolve_failure(company.partner_id, 'company_sync')
         cr.commit()
         return logs, None
