@@ -4,7 +4,7 @@ from odoo import sql_db
 from odoo.tests import tagged
 
 from ..nmbrs.sandbox import faults
-from .document_import_case import AN_HOUR_LATER, MORNING, TWO_HOURS_LATER, DocumentImportCase, freeze_time
+from .document_import_case import AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase
 
 
 @tagged('post_install', '-at_install')
@@ -209,14 +209,6 @@ class TestDocumentImport(DocumentImportCase):
         self.assertIn(str(len(imported)), notification['params']['message'])
         self.assertFalse(self.imported_documents(self.nmbrs_companies[1].id))
         self.assertEqual(self.relations[0].with_user(user).nmbrs_document_count, len(imported))
-
-
-    def test_import_now_from_the_settings_brings_every_relation(self):
-        with freeze_time(MORNING), self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            notification = self.env(cr=cr)['res.config.settings'].create({}).action_nmbrs_import_documents()
-
-        self.assertEqual(notification['params']['type'], 'success')
-        self.assert_everything_imported_once()
 
 
 @tagged('post_install', '-at_install')

@@ -10,6 +10,15 @@ const LOGIN_REFUSED_STORED = "Nmbrs heeft de login geweigerd";
 registry.category("web_tour.tours").add("nmbrs_connector_sync_now_failure_tour", {
     steps: () => [
         {
+            content: "open the Nmbrs tab",
+            trigger: ".o_notebook .nav-link:contains('Nmbrs')",
+            run: "click",
+        },
+        {
+            content: "the tab is open, without a sync error yet",
+            trigger: ".o_form_view:not(:has(div[name='nmbrs_sync_state'] .text-bg-danger)) .o_notebook .nav-link.active:contains('Nmbrs')",
+        },
+        {
             content: "sync the relation with Nmbrs",
             trigger: "button[name='action_nmbrs_sync_now']",
             run: "click",
@@ -17,11 +26,6 @@ registry.category("web_tour.tours").add("nmbrs_connector_sync_now_failure_tour",
         {
             content: "the refused login is told at once",
             trigger: `.o_notification:has(.o_notification_bar.bg-danger):contains(${LOGIN_REFUSED_STORED})`,
-        },
-        {
-            content: "open the Nmbrs tab",
-            trigger: ".o_notebook .nav-link:contains('Nmbrs')",
-            run: "click",
         },
         {
             content: "the tab shows the failed sync and why",
