@@ -12,7 +12,7 @@ files, payroll journals and annual documents) onto the right relation.
     'license': 'LGPL-3',
     'category': 'Human Resources/Payroll',
     'depends': ['contacts', 'mail'],
-    'external_dependencies': {'python': ['requests', 'lxml']},
+    'external_dependencies': {'python': ['requests', 'lxml', 'authlib']},
     'data': [
         'security/nmbrs_security.xml',
         'security/ir.model.access.csv',

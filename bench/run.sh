@@ -5,14 +5,16 @@
 # database with the addon, links a relation per Nmbrs company and measures the
 # initial import, a no-change import and the storage bound (see bench/bench.py).
 # Prints a table and writes bench/results/<date>.json.
+# --rest measures the same office read over REST instead (bench/bench_rest.py).
 #
-#   bench/run.sh [--large] [--companies N] [--employees E] [--runs R] [--latency SECONDS]
+#   bench/run.sh [--rest] [--large] [--companies N] [--employees E] [--runs R] [--latency SECONDS]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/setup.sh"
 
-companies=20 employees=15 runs=12 latency=0.05
+companies=20 employees=15 runs=12 latency=0.05 script=bench.py
 while [ $# -gt 0 ]; do
   case $1 in
+    --rest) script=bench_rest.py ;;
     --large) companies=100 employees=25 ;;
     --companies) companies=$2; shift ;;
     --employees) employees=$2; shift ;;
@@ -63,9 +65,9 @@ bench_office() {
   drop_database "$db"
   createdb -T "$template" "$db"
   [ -d "$LOCAL/data/filestore/$template" ] && cp -a "$LOCAL/data/filestore/$template" "$LOCAL/data/filestore/$db"
-  BENCH_SANDBOX=$(sed -n 's|.*listening on \(http://[^/]*\)/.*|\1|p' "$sandbox_log") \
+  PYTHONPATH=$REPO/bench BENCH_SANDBOX=$(sed -n 's|.*listening on \(http://[^/]*\)/.*|\1|p' "$sandbox_log") \
   BENCH_LATENCY=$latency BENCH_RESULT=$(result_of "$size") \
-    odoo shell -c "$(odoo_config "$db")" -d "$db" --log-level=warn --no-http < "$REPO/bench/bench.py"
+    odoo shell -c "$(odoo_config "$db")" -d "$db" --log-level=warn --no-http < "$REPO/bench/$script"
   kill "$sandbox_pid"
   wait "$sandbox_pid" 2>/dev/null || true
   drop_database "$db"

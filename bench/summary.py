@@ -9,8 +9,13 @@ compared to show it does not grow with the number of companies.
 import json
 import sys
 
-TARGET_RATIO = 1.5
+# The import's time over the larger bound it may take, per protocol (REST: issue 13).
+TARGET_RATIOS = {'soap': 1.5, 'rest': 1.3}
 MAX_CALLS_PER_SECOND = 150
+
+
+def target(result):
+    return TARGET_RATIOS[result.get('protocol', 'soap')]
 
 
 def table(result):
@@ -18,8 +23,9 @@ def table(result):
     rows = [
         ('', 'initial import', 'no-change import'),
         ('wall time (s)', initial['wall_s'], no_change['wall_s']),
-        ('SOAP calls', initial['calls'], no_change['calls']),
+        ('%s calls' % result.get('protocol', 'soap').upper(), initial['calls'], no_change['calls']),
         ('  downloads', initial['downloads'], no_change['downloads']),
+        ('  document polls', initial.get('polls', 0), no_change.get('polls', 0)),
         ('max calls in 1 s', initial['max_calls_per_second'], no_change['max_calls_per_second']),
         ('documents created', initial['documents_created'], no_change['documents_created']),
         ('attachments created', initial['attachments_created'], no_change['attachments_created']),
@@ -35,7 +41,7 @@ def table(result):
         lines.append('    %-58s %6d %6d' % (operation, initial['calls_by_operation'].get(operation, 0),
                                             no_change['calls_by_operation'].get(operation, 0)))
     lines.append('  API bound %.1f s, storage bound %.1f s: import / larger bound = %.2f (target <= %.1f)' % (
-        result['api_bound_s'], result['storage_bound_s'], result['ratio_to_larger_bound'], TARGET_RATIO))
+        result['api_bound_s'], result['storage_bound_s'], result['ratio_to_larger_bound'], target(result)))
     return '\n'.join(lines)
 
 
@@ -51,7 +57,7 @@ def main(output, *paths):
     rss_ratio = large['initial']['peak_rss_mb'] / small['initial']['peak_rss_mb']
     checks = {
         'ratio_to_larger_bound': large['ratio_to_larger_bound'],
-        'within_target': all(result['ratio_to_larger_bound'] <= TARGET_RATIO for result in results),
+        'within_target': all(result['ratio_to_larger_bound'] <= target(result) for result in results),
         'no_change_downloads': sum(result['no_change']['downloads'] for result in results),
         'no_change_documents_created': sum(result['no_change']['documents_created'] for result in results),
         'max_calls_per_second': max(result[run]['max_calls_per_second']

@@ -181,3 +181,179 @@ def auth_header(service, operation):
 # whose .NET stack writes local times without an offset. UNVERIFIED for every
 # field, so one place decides.
 NMBRS_TIMEZONE = 'Europe/Amsterdam'
+
+
+# ============================================================================ REST
+# Facts about the Nmbrs REST API (the successor of SOAP, which Nmbrs stops on
+# 1 March 2027). The contract is Nmbrs's own OpenAPI description, shipped in the
+# PyPI package nmbrs-rest-api (nmbrs_rest/_spec/nmbrs-openapi.yaml); the tests
+# hold the sandbox to it. What the description leaves open is marked UNVERIFIED.
+
+REST_API_URL = 'https://api.nmbrsapp.com'
+IDENTITY_URL = 'https://identityservice.nmbrs.com'
+# Paths below the identity service's base address.
+AUTHORIZE_PATH = '/connect/authorize'
+TOKEN_PATH = '/connect/token'
+REVOCATION_PATH = '/connect/revocation'
+DISCOVERY_PATH = '/.well-known/openid-configuration'
+SUBSCRIPTION_KEY_HEADER = 'X-Subscription-Key'
+
+# What the addon asks consent for. offline_access brings the refresh token;
+# employee.info (not .read) because the outgoing sync updates employees.
+REST_SCOPES = (
+    'offline_access', 'user.info.read', 'company.info.read', 'company.payrollsettings.read',
+    'employee.info', 'company.document.read', 'employee.document.read', 'document.read',
+)
+# Lifetimes (seconds). Codes: 5 minutes, single use. Access tokens: about an
+# hour (the client reads expires_in). Refresh tokens: 30 days, single use, a new
+# one with every refresh; whether the 30 days slide is UNVERIFIED.
+AUTHORIZATION_CODE_SECONDS = 300
+ACCESS_TOKEN_SECONDS = 3600
+REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
+# Refresh this long before the access token expires, so a call never carries a dying token.
+ACCESS_TOKEN_LEEWAY_SECONDS = 60
+
+# Lists come in an envelope {pagination: {...}, data: [...]}; pageSize defaults
+# to 20 and is at most 100. Even single records (the current period, the user)
+# come as a one-item list.
+REST_PAGE_SIZE = 100
+
+# Requests per second the client allows itself. Nmbrs publishes no REST limit
+# (it is per plan, UNVERIFIED); the client honours 429 and Retry-After on top.
+REST_MAX_CALLS_PER_SECOND = MAX_CALLS_PER_SECOND
+
+
+class RestOperation:
+    """One REST operation the addon uses, named by its operationId in Nmbrs's OpenAPI description.
+
+    ``scopes``: any one of them allows the call (the description lists the
+    read and the read-write scope together; it means either). ``document``:
+    the answer is {"taskId"}, the file is fetched from GET /api/documents/{taskId}.
+    """
+
+    def __init__(self, method, path, scopes, document=False):
+        self.method = method
+        self.path = path
+        self.scopes = scopes
+        self.document = document
+
+    @property
+    def write(self):
+        return self.method != 'GET'
+
+
+REST_OPERATIONS = {
+    'getUserInfo': RestOperation('GET', '/api/user/info', ('user.info.read',)),
+    'getDebtors': RestOperation('GET', '/api/debtors', ('company.info', 'company.info.read')),
+    'getCompanies': RestOperation('GET', '/api/companies', ('company.info', 'company.info.read')),
+    'getCompaniesByDebtor': RestOperation(
+        'GET', '/api/debtors/{debtorId}/companies', ('company.info.read', 'company.info')),
+    'getCurrentPeriod': RestOperation('GET', '/api/companies/{companyId}/period', ('company.info.read', 'company.info')),
+    'getCompanyAddresses': RestOperation(
+        'GET', '/api/companies/{companyId}/addresses', ('company.info.read', 'company.info')),
+    'getCompanyPayrollRuns': RestOperation(
+        'GET', '/api/companies/{companyId}/runs', ('company.payrollsettings.read',)),
+    'getEmployeesInPayrollRun': RestOperation(
+        'GET', '/api/companies/{companyId}/runs/{payrollRunId}/employees', ('company.payrollsettings.read',)),
+    'getCompanyWageTaxes': RestOperation(
+        'GET', '/api/companies/{companyId}/wagetaxes', ('company.payrollsettings.read',)),
+    'getCompanyWorkCosts': RestOperation(
+        'GET', '/api/companies/{companyId}/workcost', ('company.payrollsettings.read',)),
+    'getEmployeesByCompany': RestOperation(
+        'GET', '/api/companies/{companyId}/employees', ('employee.info', 'employee.info.read')),
+    'getEmployee': RestOperation('GET', '/api/employees/{employeeId}', ('employee.info', 'employee.info.read')),
+    'UpdateEmployeePersonalInfo': RestOperation(
+        'PUT', '/api/employees/{employeeId}/personalInfo', ('employee.info',)),
+    'createEmployeeAddress': RestOperation('POST', '/api/employees/{employeeId}/address', ('employee.info',)),
+    'getWageTaxXML': RestOperation(
+        'GET', '/api/companies/{companyId}/wagetaxes/{wageTaxId}/xml', ('company.document.read',), document=True),
+    'getWageTaxSEPA': RestOperation(
+        'GET', '/api/companies/{companyId}/wagetaxes/{wageTaxId}/sepa', ('company.document.read',), document=True),
+    'getPayrollRunSEPA': RestOperation(
+        'GET', '/api/companies/{companyId}/runs/{payrollRunId}/sepa', ('company.document.read',), document=True),
+    'getPayrollRunJournals': RestOperation(
+        'GET', '/api/companies/{companyId}/runs/{payrollRunId}/journals', ('company.document.read',), document=True),
+    'getEmployeePayslipPerPeriod': RestOperation(
+        'GET', '/api/employees/{employeeId}/payslipperperiod', ('employee.document.read', 'employee.document'),
+        document=True),
+    'getEmployeeAnnualStatement': RestOperation(
+        'GET', '/api/employees/{employeeId}/annualstatement', ('employee.document.read', 'employee.document'),
+        document=True),
+    'GetDocumentContentId': RestOperation('GET', '/api/documents/{taskId}', ('document.read',)),
+}
+
+# Error codes in the body {type, httpStatus, code, title, detail, invalid-params, docUrl}.
+REST_ERROR_MISSING_TOKEN = 40101
+REST_ERROR_INVALID_TOKEN = 40102
+REST_ERROR_NO_DATA_ACCESS = 40303       # the login's user template (tags/filters) hides the data
+REST_ERROR_NO_SUBSCRIPTION = 40304
+REST_ERROR_SEVERAL_DEBTORS = 40306     # GET /api/companies with a consent for several debtors
+# A call outside the consent's scopes: neither the code nor the title is in the
+# description (UNVERIFIED); the client recognises any other 403 as a missing scope.
+REST_ERROR_MISSING_SCOPE = 40301
+REST_ERROR_VALIDATION = 40033
+REST_ERROR_NOT_FOUND = 40401           # also: no such document (UNVERIFIED for documents)
+REST_ERROR_INVALID_COMPANY = 40404
+REST_ERROR_TOO_MANY_CALLS = 42908      # back off; Retry-After is honoured when sent (undocumented)
+REST_ERROR_QUOTA_EXCEEDED = 42909      # the plan's call volume is used up: retrying does not help
+REST_ERROR_SERVER = 50001
+REST_ERROR_BAD_GATEWAY = 50201
+REST_ERROR_UNAVAILABLE = 50301
+REST_ERRORS = {  # code: (HTTP status, type, title, detail), as in the description's examples
+    REST_ERROR_MISSING_TOKEN: (401, 'authenticationError', 'Missing_Token', 'Token is missing on the authentication'),
+    REST_ERROR_INVALID_TOKEN: (401, 'authenticationError', 'Invalid_Token', 'Token is invalid.'),
+    REST_ERROR_MISSING_SCOPE: (403, 'authenticationError', 'Unauthorized_Scope',
+                               'The token does not have the scope this call needs.'),
+    REST_ERROR_NO_DATA_ACCESS: (
+        403, 'authenticationError', 'Unauthorized_AccessData',
+        'You do not have access for the debtor or company you are trying to reach. Contact the administrator of the '
+        'environment and review access rights by tags/filters for your login on Template User.'),
+    REST_ERROR_NO_SUBSCRIPTION: (403, 'authenticationError', 'Invalid_Subscription',
+                                 'This environment is disabled, there is no valid subscription.'),
+    REST_ERROR_SEVERAL_DEBTORS: (403, 'authenticationError', 'Multiple_Debtors',
+                                 'The token spans several debtors: list the companies per debtor.'),
+    REST_ERROR_VALIDATION: (400, 'validationError', 'Parameter_Invalid', 'Invalid parameter.'),
+    REST_ERROR_NOT_FOUND: (404, 'invalidRequestError', 'Not_Found', 'The requested resource could not be found.'),
+    REST_ERROR_INVALID_COMPANY: (404, 'invalidRequestError', 'Invalid_Company',
+                                 'Company not found. Check if the company Id is correct.'),
+    REST_ERROR_TOO_MANY_CALLS: (429, 'throttlingError', 'Too_Many_Calls',
+                                'The amount of calls is above the threshold for your subscription plan.'),
+    REST_ERROR_QUOTA_EXCEEDED: (429, 'throttlingError', 'Quota_Exceeded', 'Out of call volume quota.'),
+    REST_ERROR_SERVER: (500, 'apiError', 'Unkown', 'An unexpected error has occurred.'),
+    REST_ERROR_BAD_GATEWAY: (502, 'apiError', 'Bad_Gateway', 'A gateway error has ocurred.'),
+    REST_ERROR_UNAVAILABLE: (503, 'apiError', 'Service_Unavailable',
+                             'The API is not available, it can be because of an update or an unexpected error.'),
+}
+REST_ERROR_DOC_URL = 'https://developer.nmbrs.com/api/docs/errors'
+# A wrong or missing subscription key is refused by the API gateway before the
+# API, with a smaller body (Azure API Management's shape, UNVERIFIED for Nmbrs).
+GATEWAY_KEY_REFUSED = {
+    'statusCode': 401,
+    'message': 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active '
+               'subscription.',
+}
+
+# Documents: the call answers {"taskId"}; GET /api/documents/{taskId} answers
+# 202 with the JSON string below until the file is ready, then 200 with the
+# bytes. How long generation takes is UNVERIFIED: the client polls with backoff
+# up to a deadline.
+DOCUMENT_PROCESSING = 'Document is being processed'
+
+# Where the description contradicts itself or differs from SOAP, the client
+# follows the likely reality:
+# - PayrollRun.periodStart/periodEnd are typed integer with format date-time:
+#   they are period numbers (1-12 for a monthly company), as in SOAP's RunInfo.
+# - Company.number is a string ("1"); SOAP's is an integer. Read as an integer
+#   when it is one.
+# - WageTax.periodStart/End are dates; sentAt a date-time (None when not sent).
+# - Date-times without a zone are Dutch time, as over SOAP (dates.py).
+# - A payslip is per employee per period (getEmployeePayslipPerPeriod), not per
+#   run: what it holds when a period has several runs is UNVERIFIED.
+# - A document that does not exist (e.g. no payslip in that period) answers
+#   404 with code 40401 (UNVERIFIED): the client returns None, as SOAP does.
+REST_PERIOD_TYPES = {'month': 'M', '4-weeks': '4W', '1-week': 'W1'}
+# Gender: SOAP says undefined/male/female, REST unspecified/male/female/unknown.
+REST_GENDERS = {'male': 'male', 'female': 'female', 'unspecified': 'undefined', 'unknown': 'undefined'}
+RECORD_GENDERS = {'male': 'male', 'female': 'female', 'undefined': 'unspecified'}
+# Address types: SOAP writes HomeAddress, REST homeAddress (and has workAddress);
+# records keep SOAP's spelling.

@@ -14,19 +14,9 @@ from datetime import date
 from functools import partial
 from urllib.parse import urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError, ReadTimeoutError
-
-from . import api_facts, soap
-from .errors import (
-    NmbrsConnectionError,
-    NmbrsError,
-    NmbrsHTTPError,
-    NmbrsResponseError,
-    NmbrsTimeout,
-    NmbrsUncertainWriteError,
-)
+from . import api_facts, soap, transport
+from .errors import NmbrsError, NmbrsHTTPError, NmbrsResponseError
+from .interface import NmbrsApi
 from .records import (
     Address,
     Company,
@@ -52,9 +42,10 @@ ENVIRONMENT_URLS = {
     'production': api_facts.PRODUCTION_URL,
     'sandbox': api_facts.SANDBOX_URL,
 }
-DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_RESPONSE_BYTES = transport.DEFAULT_MAX_RESPONSE_BYTES
 TRANSIENT_HTTP_STATUSES = frozenset({500, 502, 503, 504})
-_CHUNK_BYTES = 64 * 1024
+# Shared with the REST client; importable from here as before.
+RateLimiter = transport.RateLimiter
 
 
 def _current_period(result):
@@ -67,12 +58,6 @@ def _current_period(result):
             'Nmbrs sent a value that could not be read.',
             detail='%r is not a period of the form yyyy-p-type' % text[:50])
     return CurrentPeriod(year=int(parts[0]), period=int(parts[1]), period_type=parts[2])
-
-
-def _never_connected(error):
-    """Whether a requests ConnectionError happened before any byte of the request was sent."""
-    reason = getattr(error.args[0], 'reason', None) if error.args else None
-    return isinstance(reason, NewConnectionError)
 
 
 def _no_result(result):
@@ -120,30 +105,21 @@ def decode_response(service, operation, body, params=None):
     return DECODERS[(service, operation)](result)
 
 
-class RateLimiter:
-    """Spaces calls at least 1/calls_per_second apart, across all threads sharing it."""
-
-    def __init__(self, calls_per_second):
-        self.interval = 1.0 / calls_per_second
-        self._lock = threading.Lock()
-        self._next_slot = 0.0
-
-    def wait(self):
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
-
-
-class NmbrsClient:
-    """Typed access to the Nmbrs SOAP v3 API.
+class NmbrsClient(NmbrsApi):
+    """Typed access to the Nmbrs SOAP v3 API (see nmbrs.interface for what it shares with REST).
 
     ``environment`` is 'production' or 'sandbox'; a ``base_url`` (e.g. a local
     sandbox at http://127.0.0.1:PORT/soap/v3/) takes precedence over it.
     ``domain`` is the tenant key, the part before .nmbrs.nl (may be empty).
     """
+
+    protocol = 'soap'
+    id_type = int
+    payslips_per_run = True
+    has_company_annual_documents = True
+    can_update_company_address = True
+    can_update_debtor = True
+    has_environment = True
 
     def __init__(self, username, token, domain='', *, environment='production', base_url=None,
                  soap_version=soap.SOAP_11, connect_timeout=10.0, read_timeout=120.0,
@@ -173,10 +149,7 @@ class NmbrsClient:
         if rate_limiter is None and max_calls_per_second:
             rate_limiter = RateLimiter(max_calls_per_second)
         self._rate_limiter = rate_limiter
-        self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
-        self._session.mount('http://', adapter)
-        self._session.mount('https://', adapter)
+        self._session = transport.new_session(pool_size)
         self._count_lock = threading.Lock()
         self.call_count = 0
         self.calls_by_operation = collections.Counter()
@@ -184,12 +157,6 @@ class NmbrsClient:
 
     def __repr__(self):
         return '<NmbrsClient %s@%s at %s>' % (self.username, self.domain or '-', self.base_url)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     def close(self):
         self._session.close()
@@ -214,23 +181,13 @@ class NmbrsClient:
                 error.redact(self._token)
                 error.operation = error.operation or right
                 if is_write and error.transient:
-                    raise self._uncertain_write_error(error, right) from None
+                    raise transport.uncertain_write_error(error, right) from None
                 if not error.transient or attempt >= self.max_retries:
                     raise
                 delay = self.backoff * 2 ** attempt
                 _logger.warning('Nmbrs %s failed (%s), retrying in %.1f s', right, error.detail
                                 or error.message, delay)
                 time.sleep(delay)
-
-    @staticmethod
-    def _uncertain_write_error(error, right):
-        """What a write that failed on the way tells: not sent at all, or perhaps arrived."""
-        if not getattr(error, 'request_sent', True):
-            error.transient = False
-            return error
-        return NmbrsUncertainWriteError(
-            'Nmbrs did not confirm the change (%s): it may or may not have arrived. It was not sent again; '
-            'the next sync compares Odoo with Nmbrs.' % right, operation=right, detail=error.detail or error.message)
 
     def _post(self, service, operation, envelope):
         if self._rate_limiter:
@@ -242,73 +199,14 @@ class NmbrsClient:
         url = api_facts.endpoint(self.base_url, service)
         host = urlsplit(url).netloc
         started = time.monotonic()
-        try:
-            with self._session.post(
-                    url, data=envelope, headers=soap.http_headers(service, operation, self.soap_version),
-                    timeout=self.timeout, stream=True) as response:
-                body = self._read_body(response)
-                status = response.status_code
-        except requests.ConnectTimeout as error:
-            raise self._not_sent(self._timeout_error(error)) from None
-        except requests.Timeout as error:
-            raise self._timeout_error(error) from None
-        except requests.exceptions.SSLError as error:
-            raise NmbrsConnectionError(
-                'The secure connection to %s failed: its certificate could not be verified.' % host,
-                transient=False, detail=str(error)) from None
-        except requests.ConnectionError as error:
-            # A read timeout while streaming the body arrives as a ConnectionError.
-            if error.args and isinstance(error.args[0], ReadTimeoutError):
-                raise self._timeout_error(error) from None
-            unreachable = NmbrsConnectionError(
-                'Could not reach Nmbrs at %s. Check the internet connection and the Nmbrs '
-                'server address.' % host, detail=str(error))
-            if _never_connected(error):
-                self._not_sent(unreachable)
-            raise unreachable from None
-        except requests.exceptions.ChunkedEncodingError as error:
-            raise self._broken_off_error(str(error)) from None
-        except requests.RequestException as error:
-            raise NmbrsConnectionError(
-                'Could not reach Nmbrs at %s.' % host, transient=False, detail=str(error)) from None
+        with transport.request_errors(host, self.timeout[1]), self._session.post(
+                url, data=envelope, headers=soap.http_headers(service, operation, self.soap_version),
+                timeout=self.timeout, stream=True) as response:
+            body = transport.read_body(response, self.max_response_bytes)
+            status = response.status_code
         _logger.debug('Nmbrs %s: HTTP %s, %d bytes in %.3f s', right, status, len(body),
                       time.monotonic() - started)
         return status, body
-
-    @staticmethod
-    def _not_sent(error):
-        error.request_sent = False
-        return error
-
-    def _timeout_error(self, error):
-        return NmbrsTimeout(
-            'Nmbrs did not answer within %s seconds. Try again later.' % self.timeout[1],
-            detail=str(error))
-
-    def _broken_off_error(self, detail):
-        return NmbrsConnectionError(
-            'The connection to Nmbrs broke off before the whole answer arrived. Try again later.',
-            detail=detail)
-
-    def _read_body(self, response):
-        too_large = NmbrsResponseError(
-            'Nmbrs sent an answer larger than the limit of %g MB.'
-            % round(self.max_response_bytes / (1024 * 1024), 3),
-            detail='response exceeds %d bytes' % self.max_response_bytes)
-        declared = response.headers.get('Content-Length', '')
-        if declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise too_large
-        body = bytearray()
-        for chunk in response.iter_content(_CHUNK_BYTES):
-            body += chunk
-            if len(body) > self.max_response_bytes:
-                raise too_large
-        # urllib3 1.x does not check that the declared length arrived; tell()
-        # counts the bytes as sent, before any Content-Encoding is undone.
-        if declared.isdigit() and response.raw.tell() < int(declared):
-            raise self._broken_off_error(
-                'received %d of %s bytes' % (response.raw.tell(), declared))
-        return bytes(body)
 
     def _decode(self, service, operation, status, body, params):
         if status not in (200, 500):

@@ -110,3 +110,67 @@ class NmbrsHTTPError(NmbrsError):
 
 class NmbrsResponseError(NmbrsError):
     """The answer could not be read: not XML, unsafe XML, too large or an unexpected shape."""
+
+
+# ---------------------------------------------------------------- REST
+
+class NmbrsConsentError(NmbrsAuthenticationError):
+    """The REST consent no longer works (token missing or refused, refresh token expired, revoked or
+    used twice): someone with a Nmbrs login must give consent again. ``reason`` says which, for logs:
+    'refused' (40101/40102), 'invalid_grant' (refresh refused), 'not_connected' (no tokens)."""
+
+    def __init__(self, message, *, reason, **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason = reason
+
+
+class NmbrsSubscriptionKeyError(NmbrsAuthenticationError):
+    """The API gateway refused the REST subscription key (wrong, expired or missing)."""
+
+
+class NmbrsScopeError(NmbrsPermissionError):
+    """The REST consent lacks the scope a call needs; ``right`` (and ``scope``) names it."""
+
+    @property
+    def scope(self):
+        return self.right
+
+
+class NmbrsSeveralDebtorsError(NmbrsAccessError):
+    """Nmbrs error 40306: the consent covers several debtors, so a list must be asked per debtor.
+
+    The REST client handles it itself; it only reaches a caller of a call that has no per-debtor form.
+    """
+
+
+class NmbrsRateLimitError(NmbrsError):
+    """Nmbrs error 42908: too many calls in a short time. ``retry_after``: seconds Nmbrs asked to wait, or None."""
+
+    transient = True
+
+    def __init__(self, message, *, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class NmbrsQuotaError(NmbrsError):
+    """Nmbrs error 42909: the subscription's call volume is used up; trying again now does not help.
+
+    ``retry_after``: seconds Nmbrs asked to wait, or None.
+    """
+
+    def __init__(self, message, *, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class NmbrsValidationError(NmbrsError):
+    """Nmbrs refused the values sent (HTTP 400). ``invalid_params``: [(name, reason)] as Nmbrs named them."""
+
+    def __init__(self, message, *, invalid_params=(), **kwargs):
+        super().__init__(message, **kwargs)
+        self.invalid_params = list(invalid_params)
+
+
+class NmbrsUnsupportedError(NmbrsError):
+    """The call does not exist over this protocol (see the capability flags of nmbrs.interface.NmbrsApi)."""

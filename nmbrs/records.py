@@ -5,11 +5,21 @@ WSDL element order, which is also the order in which updates are sent. A field
 without a default is required: a response that lacks it is rejected. Every
 other field is None when Nmbrs leaves it out, sends ``xsi:nil`` or sends the
 "not set" date 0001-01-01.
+
+Over SOAP ids are integers, over REST GUID strings (``Id``). Fields declared
+with ``rest()`` have no SOAP element: only the REST client fills them. What
+pairs a SOAP record with its REST twin (issue 14): a debtor's ``number``, a
+company's ``number``, an employee's ``number`` within its company, a run's
+``year`` and ``number``, a declaration's ``year``, ``period`` and ``serial_number``.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from . import api_facts
+
+# An Nmbrs id: int over SOAP, GUID string over REST. SOAP parsing reads the first type.
+Id = int | str
 
 
 def wire(name, required=False):
@@ -17,6 +27,11 @@ def wire(name, required=False):
     if required:
         return field(metadata={'wire': name})
     return field(default=None, metadata={'wire': name})
+
+
+def rest():
+    """A record field only the REST API fills (None over SOAP)."""
+    return field(default=None)
 
 
 @dataclass
@@ -27,14 +42,14 @@ class Environment:
 
 @dataclass
 class Debtor:
-    id: int = wire('Id', required=True)
+    id: Id = wire('Id', required=True)
     number: str | None = wire('Number')
     name: str | None = wire('Name')
 
 
 @dataclass
 class Company:
-    id: int = wire('ID', required=True)
+    id: Id = wire('ID', required=True)
     number: int | None = wire('Number')
     name: str | None = wire('Name')
     phone_number: str | None = wire('PhoneNumber')
@@ -43,6 +58,7 @@ class Company:
     website: str | None = wire('Website')
     wage_tax_period: str | None = wire('LoonaangifteTijdvak')
     kvk_number: str | None = wire('KvkNr')
+    debtor_id: Id | None = rest()
 
 
 @dataclass
@@ -59,7 +75,7 @@ class CurrentPeriod:
 
 @dataclass
 class Run:
-    id: int = wire('ID', required=True)
+    id: Id = wire('ID', required=True)
     number: int | None = wire('Number')
     year: int | None = wire('Year')
     period_start: int | None = wire('PeriodStart')
@@ -67,18 +83,20 @@ class Run:
     description: str | None = wire('Description')
     run_at: datetime | None = wire('RunAt')
     is_locked: bool | None = wire('IsLocked')
+    # none, normal, normal_twk, twk or partial
+    run_type: str | None = rest()
 
 
 @dataclass
 class RunEmployee:
-    employee_id: int = wire('EmployeeId', required=True)
+    employee_id: Id = wire('EmployeeId', required=True)
     employee_number: int | None = wire('EmployeeNumber')
 
 
 @dataclass
 class WageTax:
     """A wage tax declaration (loonaangifte). ``status`` is free text (real values unknown)."""
-    id: int = wire('LoonaangifteID', required=True)
+    id: Id = wire('LoonaangifteID', required=True)
     serial_number: int | None = wire('SerialNumber')
     payment_reference: str | None = wire('PaymentReference')
     total_general: int | None = wire('TotalGeneral')
@@ -95,7 +113,7 @@ class WageTax:
 @dataclass
 class Address:
     """A company address. Nmbrs replaces the address on update, so its id changes."""
-    id: int | None = wire('Id')
+    id: Id | None = wire('Id')
     default: bool | None = wire('Default')
     street: str | None = wire('Street')
     house_number: str | None = wire('HouseNumber')
@@ -120,15 +138,24 @@ class EmployeeType:
 
 @dataclass
 class Employee:
-    id: int = wire('Id', required=True)
+    id: Id = wire('Id', required=True)
     number: int | None = wire('Number')
     display_name: str | None = wire('DisplayName')
+    # applicant, newHire, payroll, formerPayroll, external, formerExternal or rejectedApplicant
+    employee_type: str | None = rest()
 
 
 @dataclass
 class PersonalInfo:
-    """``gender``: undefined, male or female. Nmbrs empties fields left None on update."""
-    id: int = wire('Id', required=True)
+    """``gender``: undefined, male or female. Nmbrs empties fields left None on update.
+
+    Over REST ``number`` and ``employee_number`` are both the employee number;
+    the BSN, title, nickname, name format and identification are not part of
+    it, and ``marital_status`` is one of married, unmarried, livingTogether,
+    divorced, registeredPartner, widowWidower, notSpecified (over SOAP Nmbrs's
+    Dutch text).
+    """
+    id: Id = wire('Id', required=True)
     number: int | None = wire('Number')
     display_name: str | None = wire('DisplayName')
     employee_number: int | None = wire('EmployeeNumber')
@@ -164,3 +191,31 @@ class PersonalInfo:
     title_after: str | None = wire('TitleAfter')
     # v3 addition; its position in the sequence is UNVERIFIED.
     creation_date: datetime | None = wire('CreationDate')
+    first_name_in_full: str | None = rest()
+    nationality_iso_code: str | None = rest()
+    partner_ascription_code: int | None = rest()
+
+
+@dataclass
+class UserInfo:
+    """Who gave the REST consent: ``debtor_id`` is the debtor of that login."""
+    name: str | None = None
+    email: str | None = None
+    language: str | None = None
+    debtor_id: Id | None = None
+    user_id: Id | None = None
+
+
+@dataclass
+class WorkCost:
+    """The work-related costs scheme (werkkostenregeling) of one period, in euros."""
+    year: int
+    period: int
+    fiscal_wage: Decimal | None = None
+    work_cost_base: Decimal | None = None
+    work_cost_available: Decimal | None = None
+    work_cost_payroll: Decimal | None = None
+    work_cost_financial: Decimal | None = None
+    work_cost_to_pay: Decimal | None = None
+    work_cost_estimated: Decimal | None = None
+    work_cost_paid: Decimal | None = None

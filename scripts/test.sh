@@ -13,7 +13,10 @@ db=nmbrs_test_$$
 template_modules=contacts,mail
 template_languages=nl_NL
 # One template per checkout, Odoo and content: its files live in this checkout's filestore.
-template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR $template_modules $template_languages" | sha1sum | cut -c1-10)
+# (Languages are added after the install: loaded at creation, Dutch would become the users' language
+# and English would be left inactive.)
+template=nmbrs_template_$(printf '%s' "$LOCAL $ODOO_DIR $template_modules $template_languages after-install" \
+  | sha1sum | cut -c1-10)
 conf=$(odoo_config "$db")
 # The browser tests talk to an Odoo server: a free port lets test runs (and the demo) side by side.
 echo "http_port = $("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')" >> "$conf"
@@ -36,8 +39,8 @@ trap cleanup EXIT INT TERM
 if ! psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1; then
   log "preparing the template database $template (first run only)"
   tconf=$(odoo_config "$template")
-  odoo server -c "$tconf" -d "$template" -i "$template_modules" --load-language="$template_languages" \
-    --stop-after-init --log-level=warn \
+  { odoo server -c "$tconf" -d "$template" -i "$template_modules" --stop-after-init --log-level=warn \
+      && odoo i18n loadlang -c "$tconf" -d "$template" -l "$template_languages"; } \
     || { dropdb --if-exists "$template"; die "could not prepare $template"; }
 fi
 createdb -T "$template" "$db"

@@ -1,8 +1,9 @@
-"""A local Nmbrs SOAP v3 server for tests, the demo and the benchmark.
+"""A local Nmbrs (SOAP v3 and REST, one office) server for tests, the demo and the benchmark.
 
     from odoo.addons.nmbrs_connector.nmbrs.sandbox import NmbrsSandbox
     with NmbrsSandbox() as sandbox:      # demo dataset on a free port of 127.0.0.1
         sandbox.url, sandbox.credentials, sandbox.dataset, sandbox.faults, sandbox.calls
+        sandbox.rest_url, sandbox.identity_url, sandbox.rest_credentials, sandbox.identity, sandbox.rest_knobs
 
 Standalone: ``python -m nmbrs.sandbox --port 8899 --dataset demo``.
 """
@@ -10,7 +11,8 @@ from .calls import Call, CallLog
 from .dataset import Dataset
 from .faults import FAULT_KINDS, Faults, FaultRule, SandboxFault
 from .generator import DEMO_USERNAME, demo_dataset, sized_dataset
-from .server import Credentials, NmbrsSandbox
+from .guids import guid
+from .server import Credentials, NmbrsSandbox, RestCredentials
 
 __all__ = ['Call', 'CallLog', 'Credentials', 'DEMO_USERNAME', 'Dataset', 'FAULT_KINDS', 'FaultRule', 'Faults',
-           'NmbrsSandbox', 'SandboxFault', 'demo_dataset', 'sized_dataset']
+           'NmbrsSandbox', 'RestCredentials', 'SandboxFault', 'demo_dataset', 'guid', 'sized_dataset']

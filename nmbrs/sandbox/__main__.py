@@ -1,4 +1,4 @@
-"""Run the sandbox standalone: ``python -m nmbrs.sandbox --port 8899 --dataset demo``."""
+"""Run the sandbox standalone (SOAP and REST): ``python -m nmbrs.sandbox --port 8899 --dataset demo``."""
 import argparse
 import signal
 import threading
@@ -37,8 +37,14 @@ def main(argv=None):
     print('  domain:   %s  (tenant key / subdomain)' % credentials.domain)
     print('  dataset:  %s, %d debtors, %d companies, %d employees, %d runs' % (
         arguments.dataset, len(dataset.debtors), len(dataset.companies), len(dataset.employees), len(dataset.runs)))
-    print('  control:  %s/_sandbox/calls, /_sandbox/faults, ... (see nmbrs/sandbox/control.py)' % sandbox.base_url,
-          flush=True)
+    rest = sandbox.rest_credentials
+    print('REST API:          %s   (X-Subscription-Key: %s)' % (sandbox.rest_url, rest.subscription_key))
+    print('Identity service:  %s   (consent page: /connect/authorize)' % sandbox.identity_url)
+    print('  client id:     %s' % rest.client_id)
+    print('  client secret: %s' % rest.client_secret)
+    print('  redirect URI:  %s' % rest.redirect_uri)
+    print('  control:  %s/_sandbox/calls, /_sandbox/faults, /_sandbox/rest, /_sandbox/consent, ... '
+          '(see nmbrs/sandbox/control.py)' % sandbox.base_url, flush=True)
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -8,6 +8,14 @@
     POST   /_sandbox/rate-limit  {"max_calls_per_second": 150 | null}
     POST   /_sandbox/runs        {"company_id": ..., "year": ..., "period": ..., "locked": true}
     POST   /_sandbox/runs/lock   {"run_id": ..., "locked": true}
+REST:
+    GET    /_sandbox/rest        client id, secret, redirect URI, subscription key, rest_url, identity_url
+    POST   /_sandbox/consent     {"authorize_url": ..., "debtor_ids": [SOAP ids] | null, "all_debtors": false}: approve without a
+                                 browser; answers {"callback": the redirect URL with code and state}
+    POST   /_sandbox/rest/knobs  {"document_polls": 2, "max_calls_per_second": 10, "quota": 100, ...} (rest_knobs.py)
+    POST   /_sandbox/identity    {"access_token_seconds": ..., "refresh_token_seconds": ..., "code_seconds": ...,
+                                  "withheld_scopes": [...], "advance": seconds, "expire_refresh_tokens": true,
+                                  "revoke_all": true}
 """
 import json
 from dataclasses import asdict
@@ -30,6 +38,13 @@ class ControlEndpoint:
             ('POST', 'runs'): self._add_run,
             ('POST', 'runs/lock'): lambda request: self._run_json(
                 sandbox.dataset.lock_run(request['run_id'], request.get('locked', True))),
+            ('GET', 'rest'): lambda _: dict(sandbox.rest_credentials._asdict(), rest_url=sandbox.rest_url,
+                                            identity_url=sandbox.identity_url),
+            ('POST', 'consent'): lambda request: {'callback': sandbox.identity.approve(
+                request['authorize_url'],
+                sorted(sandbox.dataset.debtors) if request.get('all_debtors') else request.get('debtor_ids'))},
+            ('POST', 'rest/knobs'): lambda request: sandbox.rest_knobs.set(**request),
+            ('POST', 'identity'): self._identity,
         }
 
     def handle(self, method, path, body):
@@ -49,6 +64,20 @@ class ControlEndpoint:
     def _inject(self, request):
         rule = self._sandbox.faults.inject(**request)
         return {key: value for key, value in asdict(rule).items() if not key.startswith('_')}
+
+    def _identity(self, request):
+        identity = self._sandbox.identity
+        for name in ('access_token_seconds', 'refresh_token_seconds', 'code_seconds'):
+            if name in request:
+                setattr(identity, name, request[name])
+        if 'withheld_scopes' in request:
+            identity.withheld_scopes = set(request['withheld_scopes'])
+        if request.get('advance'):
+            identity.advance(request['advance'])
+        if request.get('expire_refresh_tokens'):
+            identity.expire_refresh_tokens()
+        if request.get('revoke_all'):
+            identity.revoke_all()
 
     def _add_run(self, request):
         return self._run_json(self._sandbox.dataset.add_run(

@@ -22,7 +22,9 @@ TRUNCATED = 'truncated'                # HTTP 200 with the first half of the rea
 MALFORMED = 'malformed'                # HTTP 200 with bytes that are not XML
 HUGE = 'huge'                          # HTTP 200, the real response padded to ``size`` bytes
 ENTITY_EXPANSION = 'entity_expansion'  # HTTP 200 with a "billion laughs" DOCTYPE
-FAULT_KINDS = (SOAP_FAULT, HTTP_500, HTTP_503, TIMEOUT, DROP, TRUNCATED, MALFORMED, HUGE, ENTITY_EXPANSION)
+REST_ERROR = 'rest_error'              # REST only: the Nmbrs error answer of ``code`` (api_facts.REST_ERRORS)
+FAULT_KINDS = (SOAP_FAULT, HTTP_500, HTTP_503, TIMEOUT, DROP, TRUNCATED, MALFORMED, HUGE, ENTITY_EXPANSION,
+               REST_ERROR)
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_HUGE_SIZE = 16 * 1024 * 1024

@@ -13,6 +13,7 @@ class Reply:
     body: bytes = b''
     content_type: str = api_facts.SOAP11_CONTENT_TYPE
     drop: bool = False  # close the connection without answering
+    headers: dict = None  # more headers, e.g. Location or Retry-After
 
 
 def html_reply(status, title):

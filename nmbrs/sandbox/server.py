@@ -1,6 +1,8 @@
-"""The sandbox's HTTP server: Nmbrs SOAP at /soap/v3/<Service>.asmx, JSON control at /_sandbox/."""
+"""The sandbox's HTTP server: Nmbrs SOAP at /soap/v3/<Service>.asmx, REST at /rest/, the identity
+service at /identity/, JSON control at /_sandbox/."""
 import hmac
 import re
+import secrets
 import threading
 import time
 from collections import namedtuple
@@ -13,16 +15,27 @@ from . import envelope, faults as fault_kinds
 from .calls import Call, CallLog
 from .control import ControlEndpoint
 from .envelope import UnreadableRequest
+from . import rest_operations  # noqa: F401 - registers the REST handlers
 from .faults import Faults, SandboxFault
+from .identity import IdentityService
 from .operations import HANDLERS, typed_parameters
 from .reply import Reply, html_reply
+from .rest_api import RestApplication
+from .rest_knobs import RestKnobs
 
 SERVICE_PATH = re.compile(r'^/soap/v3/(\w+)\.asmx$', re.IGNORECASE)
 CONTROL_PREFIX = '/_sandbox/'
+REST_PREFIX = '/rest'
+IDENTITY_PREFIX = '/identity'
+# The app registered for the REST side. The secret holds characters that HTTP
+# Basic must percent-encode, as real Nmbrs secrets do.
+REST_CLIENT_ID = 'odoo-nmbrs-connector'
+REST_REDIRECT_URI = 'http://127.0.0.1/nmbrs/consent/callback'
 HUGE_PADDING_CHUNK = 1024 * 1024  # one XML comment per MiB, below libxml2's 10 MB node limit
 ENTITY_EXPANSION_LEVELS = 10
 
 Credentials = namedtuple('Credentials', 'username token domain')
+RestCredentials = namedtuple('RestCredentials', 'client_id client_secret redirect_uri subscription_key')
 
 
 def _content_type_action(content_type):
@@ -190,8 +203,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method):
         body = self._body()
+        path, _, query = self.path.partition('?')
         if self.path.startswith(CONTROL_PREFIX):
             reply = self.server.control.handle(method, self.path[len(CONTROL_PREFIX):].split('?', 1)[0], body)
+        elif path.startswith(REST_PREFIX + '/'):
+            reply = self.server.rest.handle(method, path[len(REST_PREFIX):], query, self.headers, body,
+                                            self.server.base_url)
+        elif path.startswith(IDENTITY_PREFIX + '/'):
+            reply = self.server.identity.handle(method, path[len(IDENTITY_PREFIX):], query, self.headers, body)
         elif method == 'POST':
             reply = self.server.application.handle(self.path, self.headers, body)
         else:
@@ -204,6 +223,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         self.send_response(reply.status)
         self.send_header('Content-Type', reply.content_type)
+        for name, value in (reply.headers or {}).items():
+            self.send_header(name, value)
         self.send_header('Content-Length', str(len(reply.body)))
         self.end_headers()
         try:
@@ -220,6 +241,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_DELETE(self):  # noqa: N802
         self._dispatch('DELETE')
 
+    def do_PUT(self):  # noqa: N802
+        self._dispatch('PUT')
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -232,7 +256,10 @@ class NmbrsSandbox:
 
     ``dataset`` defaults to the demo dataset; ``port`` 0 picks a free port. ``faults``
     and ``calls`` are the live knobs and call log; ``credentials`` are those of the
-    dataset's first user.
+    dataset's first user. REST: ``rest_url`` and ``identity_url`` are the two base
+    addresses, ``rest_credentials`` the registered app and subscription key,
+    ``identity`` the identity service (``approve()`` gives consent without a browser)
+    and ``rest_knobs`` what only REST has.
     """
 
     def __init__(self, dataset=None, host='127.0.0.1', port=0, latency=0.0,
@@ -243,6 +270,13 @@ class NmbrsSandbox:
         self.dataset = dataset
         self.faults = Faults(latency=latency, max_calls_per_second=max_calls_per_second)
         self.calls = CallLog()
+        # REST: one registered app and subscription key; the identity service and knobs (see their modules).
+        self.rest_credentials = RestCredentials(
+            REST_CLIENT_ID, secrets.token_urlsafe(24) + '*$+%', REST_REDIRECT_URI, secrets.token_hex(16))
+        self.identity = IdentityService(dataset, lambda: self.base_url)
+        self.identity.register_app(self.rest_credentials.client_id, self.rest_credentials.client_secret,
+                                   [self.rest_credentials.redirect_uri])
+        self.rest_knobs = RestKnobs([self.rest_credentials.subscription_key])
         self._address = (host, port)
         self._verbose = verbose
         self._stopping = threading.Event()
@@ -254,8 +288,12 @@ class NmbrsSandbox:
         server = _Server(self._address, _RequestHandler)
         server.verbose = self._verbose
         server.application = SoapApplication(self.dataset, self.faults, self.calls, self._stopping)
+        server.rest = RestApplication(self.dataset, self.identity, self.rest_knobs, self.faults, self.calls,
+                                      self._stopping)
+        server.identity = self.identity
         server.control = ControlEndpoint(self)
         self._server = server
+        server.base_url = self.base_url
         self._thread = threading.Thread(target=server.serve_forever, name='nmbrs-sandbox', daemon=True)
         self._thread.start()
         return self
@@ -288,6 +326,16 @@ class NmbrsSandbox:
     def url(self):
         """The SOAP base URL to configure in a client, like https://api.nmbrs.nl/soap/v3/."""
         return self.base_url + '/soap/v3/'
+
+    @property
+    def rest_url(self):
+        """The REST API's base address to configure in a client, like https://api.nmbrsapp.com."""
+        return self.base_url + REST_PREFIX
+
+    @property
+    def identity_url(self):
+        """The identity service's base address, like https://identityservice.nmbrs.com."""
+        return self.base_url + IDENTITY_PREFIX
 
     def endpoint(self, service):
         return api_facts.endpoint(self.url, service)
