@@ -153,8 +153,10 @@ class NmbrsAnnualRequestLine(models.Model):
             with company._nmbrs_client() as client:
                 line.write(line._nmbrs_fetch_with(client))
         except NmbrsPermissionError as error:
+            company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'missing_right', 'message': company._nmbrs_error_message(error)})
         except NmbrsError as error:
+            company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'failed', 'message': company._nmbrs_error_message(error)})
 
     def _nmbrs_fetch_with(self, client):

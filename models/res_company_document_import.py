@@ -253,6 +253,8 @@ class ResCompany(models.Model):
         lines = []
         for document_type in outcome.types:
             counts, error = outcome.counts[document_type], outcome.errors.get(document_type)
+            if isinstance(error, errors.NmbrsError):  # others were logged with their traceback when caught
+                self._nmbrs_log_error(error, '%s import' % document_type, outcome.partner)
             empty = outcome.empty.get(document_type)
             lines.append({
                 **common, 'document_type': document_type, 'created_count': counts['created'],

@@ -20,6 +20,7 @@ class ResPartner(models.Model):
         A failure every relation would meet (e.g. a refused login) is one To-Do on the company instead.
         """
         company = self.env.company._nmbrs_stored_lang()
+        company._nmbrs_log_error(error, 'relation sync', self[:1])
         message = company._nmbrs_error_message(error)
         self.with_context(nmbrs_no_push=True).write({'nmbrs_sync_state': 'error', 'nmbrs_sync_error': message})
         if isinstance(error, CONNECTION_ERRORS):
