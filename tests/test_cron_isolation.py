@@ -197,3 +197,36 @@ class TestRelationSyncKilledWorker(NmbrsSandboxCase):
         env['nmbrs.sync.log'].search([('kind', '=', 'relations')]).unlink()
         env.company.write(saved)
         env.cr.commit()
+
+
+@tagged('post_install', '-at_install')
+class TestAnnualCronIsolation(NmbrsSandboxCase):
+    """An unexpected error in one annual-documents line marks it failed; the cron and later requests go on."""
+
+    def test_unexpected_error_in_one_line_does_not_stall_the_requests(self):
+        relations = self.env['res.partner'].create([
+            {'name': nmbrs_company.name, 'is_company': True, 'nmbrs_company_id': nmbrs_company.id}
+            for nmbrs_company in list(self.sandbox.dataset.companies.values())[:2]])
+        summary = self.env['nmbrs.annual.document.kind'].search([('code', '=', 'PayrollRegisterSummaryCumulative')])
+        year = self.sandbox.dataset.now().year - 1
+        Request = self.env['nmbrs.annual.request']
+        first, later = Request.create([{
+            'year': year, 'kind_ids': [(6, 0, summary.ids)],
+            'line_ids': [(0, 0, {'partner_id': relation.id}) for relation in relations]} for _request in range(2)])
+        Line = type(self.env['nmbrs.annual.request.line'])
+        broken = failing_for(Line._nmbrs_fetch_with, lambda line, _client: line == first.line_ids[0],
+                             RuntimeError(SECRET))
+
+        with patch.object(Line, '_nmbrs_fetch_with', broken), \
+                self.assertLogs('odoo.addons.nmbrs_connector', 'ERROR') as logged, self.enter_registry_test_mode():
+            self.assertIs(self.env.ref('nmbrs_connector.ir_cron_nmbrs_annual_documents').method_direct_trigger(), True)
+        self.env.invalidate_all()
+
+        self.assertIn(SECRET, '\n'.join(logged.output))
+        self.assertEqual(first.line_ids.mapped('state'), ['failed', 'done'])
+        self.assertNotIn(SECRET, first.line_ids[0].message)
+        self.assertEqual((first.state, later.state), ('done', 'done'), "no request stalls behind the failed line")
+        self.assertEqual(later.line_ids.mapped('state'), ['done', 'done'])
+        todo = relations[0].activity_ids.filtered(lambda activity: activity.nmbrs_failure == 'annual_documents')
+        self.assertEqual(len(todo), 1)
+        self.assertNotIn(SECRET, todo.note)

@@ -140,7 +140,8 @@ class TestImportLock(DocumentImportCase):
         self.env['nmbrs.sync.log'].create({'partner_id': busy.id, 'date': two_hours_ago, 'document_type': 'payslip'})
         other = self.other_session()
         lock = self.company._nmbrs_import_lock(busy)
-        other.execute('SELECT pg_advisory_lock(%s)', [lock])
+        other.execute('SELECT pg_try_advisory_lock(%s)', [lock])
+        self.assertTrue(other.fetchone()[0], "no earlier test left the lock held")
 
         with self.assertLogs('odoo.addons.nmbrs_connector.models.res_company_document_import', 'WARNING'):
             self.run_cron()
@@ -158,7 +159,8 @@ class TestImportLock(DocumentImportCase):
             'date': datetime.datetime.fromisoformat(MORNING) - datetime.timedelta(minutes=40)})
         other = self.other_session()
         lock = self.company._nmbrs_import_lock(busy)
-        other.execute('SELECT pg_advisory_lock(%s)', [lock])
+        other.execute('SELECT pg_try_advisory_lock(%s)', [lock])
+        self.assertTrue(other.fetchone()[0], "no earlier test left the lock held")
 
         self.run_cron()
 
