@@ -212,7 +212,8 @@ class TestAnnualCronIsolation(NmbrsSandboxCase):
         Request = self.env['nmbrs.annual.request']
         first, later = Request.create([{
             'year': year, 'kind_ids': [(6, 0, summary.ids)],
-            'line_ids': [(0, 0, {'partner_id': relation.id}) for relation in relations]} for _request in range(2)])
+            'line_ids': [(0, 0, {'partner_id': relation.id}) for relation in partners]}
+            for partners in (relations, relations[1:])])
         Line = type(self.env['nmbrs.annual.request.line'])
         broken = failing_for(Line._nmbrs_fetch_with, lambda line, _client: line == first.line_ids[0],
                              RuntimeError(SECRET))
@@ -226,7 +227,7 @@ class TestAnnualCronIsolation(NmbrsSandboxCase):
         self.assertEqual(first.line_ids.mapped('state'), ['failed', 'done'])
         self.assertNotIn(SECRET, first.line_ids[0].message)
         self.assertEqual((first.state, later.state), ('done', 'done'), "no request stalls behind the failed line")
-        self.assertEqual(later.line_ids.mapped('state'), ['done', 'done'])
+        self.assertEqual(later.line_ids.mapped('state'), ['done'])
         todo = relations[0].activity_ids.filtered(lambda activity: activity.nmbrs_failure == 'annual_documents')
         self.assertEqual(len(todo), 1)
         self.assertNotIn(SECRET, todo.note)
