@@ -1,6 +1,6 @@
 {
     'name': 'Nmbrs Connector',
-    'version': '19.0.1.0.0',
+    'version': '19.0.1.1.0',
     'summary': 'Import payslips, wage tax declarations, SEPA files and journals from Nmbrs payroll',
     'description': """
 Connects each Odoo company to Nmbrs (Dutch payroll software): links relations
@@ -19,6 +19,7 @@ files, payroll journals and annual documents) onto the right relation.
         'security/nmbrs_rules.xml',
         'security/nmbrs_sync_request_rules.xml',
         'data/ir_cron_relation_sync.xml',
+        'data/ir_cron_nmbrs_push.xml',
         'wizards/nmbrs_link_wizard_views.xml',
         'views/res_partner_views.xml',
         'views/nmbrs_menus.xml',

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..nmbrs.errors import NmbrsError, NmbrsPermissionError
 from .nmbrs_annual_document_kind import EMPLOYEE_ANNUAL_STATEMENT
 from .nmbrs_document import document_file_name
+from .res_partner_employee import EmployeeRoster
 
 LINE_STATES = [
     ('pending', 'Waiting'),
@@ -47,7 +48,7 @@ class NmbrsAnnualRequest(models.Model):
     def _compute_name(self):
         for request in self:
             # Stored: in the company's language, whoever asked.
-            request.name = request.company_id._nmbrs_stored_lang().env._(
+            request.name = request.company_id._nmbrs_in_stored_lang().env._(
                 "Annual documents %(year)s, %(count)s relations", year=request.year, count=len(request.line_ids))
 
     @api.depends('line_ids.state')
@@ -88,7 +89,7 @@ class NmbrsAnnualRequest(models.Model):
         """Send the summary to the requester's inbox, with the request as its context."""
         self.ensure_one()
         self.message_post(
-            body=self.with_env(self.company_id._nmbrs_stored_lang().env)._nmbrs_summary_html(),
+            body=self.with_env(self.company_id._nmbrs_in_stored_lang().env)._nmbrs_summary_html(),
             partner_ids=self.user_id.partner_id.ids, subtype_xmlid='mail.mt_comment')
 
     def _nmbrs_summary_html(self):
@@ -126,7 +127,7 @@ class NmbrsAnnualRequestLine(models.Model):
     def _nmbrs_fetch_isolated(self):
         """Fetch like _nmbrs_fetch; an unexpected error undoes this line's work, marks it failed, one To-Do."""
         self.ensure_one()
-        company = self.request_id.company_id._nmbrs_stored_lang()
+        company = self.request_id.company_id._nmbrs_in_stored_lang()
         try:
             with self.env.cr.savepoint():
                 self._nmbrs_fetch()
@@ -144,7 +145,7 @@ class NmbrsAnnualRequestLine(models.Model):
         self.ensure_one()
         request = self.request_id
         # The company's language names the files and the remarks, whoever asked and whether the cron runs this.
-        line = self.with_env(request.company_id.with_company(request.company_id)._nmbrs_stored_lang().env)
+        line = self.with_env(request.company_id.with_company(request.company_id)._nmbrs_in_stored_lang().env)
         company = line.env.company
         if not line.partner_id.nmbrs_company_id:
             line.state = 'not_linked'
@@ -201,7 +202,7 @@ class NmbrsAnnualRequestLine(models.Model):
             if content:
                 downloads[key] = content
         # Users may only read documents and need no right to create contacts: filing them is the system's work.
-        stored = self.sudo()._nmbrs_store_annual_documents(downloads, wanted, last_run)
+        stored = self.sudo()._nmbrs_store_annual_documents(client, downloads, wanted, last_run)
         values = {'state': 'done', 'fetched_count': stored, 'existing_count': len(existing), 'message': False}
         if refused:
             values.update(state='missing_right', message=self._nmbrs_missing_rights_message(refused.values()))
@@ -217,15 +218,15 @@ class NmbrsAnnualRequestLine(models.Model):
             "open the template of this user, click the gears in the API column and switch these rights on.",
             rights=', '.join(rights))
 
-    def _nmbrs_store_annual_documents(self, downloads, wanted, run):
+    def _nmbrs_store_annual_documents(self, client, downloads, wanted, run):
         """Store the downloaded files as documents of the relation; returns how many were stored."""
         if not downloads:
             return 0
         partner, year = self.partner_id, self.request_id.year
         employees = {wanted[key][1].id: wanted[key][1] for key in downloads if wanted[key][1]}
-        contacts = partner._nmbrs_employee_partners(
-            {employee.id: employee.number for employee in employees.values()},
-            lambda: {employee.id: employee.display_name for employee in employees.values()}) if employees else {}
+        contacts = partner._nmbrs_employee_contacts(
+            EmployeeRoster(client, partner.nmbrs_company_id, employees=employees.values()),
+            {employee.id: employee.number for employee in employees.values()})[0] if employees else {}
         values_list = []
         for key, content in downloads.items():
             kind, employee = wanted[key]

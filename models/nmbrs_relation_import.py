@@ -17,6 +17,7 @@ from ..nmbrs.parallel import fetch_all, fetch_in_order
 from ..nmbrs.soap import Records
 from .nmbrs_document import document_file_name, period_label
 from .nmbrs_run import RUN_DOCUMENT_FLAGS
+from .res_partner_employee import EmployeeRoster
 
 _lt = LazyTranslate(__name__)
 
@@ -114,7 +115,7 @@ class RelationImport:
         self.error = None  # what stopped the whole relation, if anything
         self.arrived = Counter()  # (document type, year, period) -> documents created
         self._employee_partners = {}
-        self._employee_names = None
+        self._roster = EmployeeRoster(client, self.nmbrs_company_id)
         # A future of the runs list, when the caller fetched it ahead of time.
         self._runs = runs
 
@@ -337,14 +338,8 @@ class RelationImport:
         missing = {employee_id: number for employee_id, number in employee_numbers.items()
                    if employee_id not in self._employee_partners}
         if missing:
-            self._employee_partners.update(self.partner._nmbrs_employee_partners(missing, self._names))
+            self._employee_partners.update(self.partner._nmbrs_employee_contacts(self._roster, missing)[0])
         return self._employee_partners
-
-    def _names(self):
-        if self._employee_names is None:
-            self._employee_names = {employee.id: employee.display_name
-                                    for employee in self.client.all_employees(self.nmbrs_company_id)}
-        return self._employee_names
 
     def _store(self, values):
         """Store documents; a document that cannot be stored fails alone. Returns {type: all stored}."""

@@ -12,11 +12,10 @@ from odoo.tools import street_split
 LEGAL_FORMS = {'bv', 'b.v.', 'b.v', 'nv', 'n.v.', 'vof', 'v.o.f.', 'cv', 'c.v.', 'holding', 'beheer'}
 # The partner fields an outgoing sync sends to Nmbrs.
 PUSHED_PARTNER_FIELDS = ('name', 'street', 'zip', 'city', 'country_id', 'email', 'phone')
-# PersonalInfo fields, in the order their value becomes the partner's e-mail or phone.
-EMPLOYEE_EMAIL_FIELDS = ('email_work', 'email_private')
-EMPLOYEE_PHONE_FIELDS = ('telephone_mobile_work', 'telephone_work', 'telephone_mobile_private',
-                         'telephone_private')
-HOME_ADDRESS = 'HomeAddress'
+# PersonalInfo fields, in the order their value becomes the partner's e-mail or phone. Work data only:
+# every internal user reads contacts, and an employee's private e-mail and phones are private data.
+EMPLOYEE_EMAIL_FIELDS = ('email_work',)
+EMPLOYEE_PHONE_FIELDS = ('telephone_mobile_work', 'telephone_work')
 
 
 def normalize_name(name):

@@ -80,7 +80,7 @@ class NmbrsSyncRequest(models.Model):
     def _nmbrs_finish_document_requests(self):
         """Report every documents request whose relations were all looked at, or that cannot go on."""
         for request in self.search([('kind', '=', 'documents'), ('state', '=', 'queued')]):
-            company = request.company_id.sudo()._nmbrs_stored_lang()
+            company = request.company_id.sudo()._nmbrs_in_stored_lang()
             request = request.with_env(company.env)
             if company.nmbrs_state != 'connected':
                 request._nmbrs_report(Markup('<p>%s</p>') % company.env._(
@@ -103,7 +103,7 @@ class NmbrsSyncRequest(models.Model):
         as the button on one relation does.
         """
         self.ensure_one()
-        company = self.company_id.sudo()._nmbrs_stored_lang()
+        company = self.company_id.sudo()._nmbrs_in_stored_lang()
         request = self.with_env(company.env)
         if company.nmbrs_state != 'connected':
             request._nmbrs_report(Markup('<p>%s</p>') % company.env._(

@@ -6,7 +6,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..nmbrs import api_facts
 from ..nmbrs.client import NmbrsClient
+from .nmbrs_rate_limit import SharedRateLimiter
 from .res_company_errors import NmbrsAddressMissing
 
 _logger = logging.getLogger(__name__)
@@ -14,6 +16,9 @@ _logger = logging.getLogger(__name__)
 DEFAULT_TIMEZONE = 'Europe/Amsterdam'
 TENANT_KEY_PATTERN = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 NMBRS_HOST_SUFFIXES = ('.nmbrs.nl', '.nmbrs-sandbox.nl', '.nmbrs.com')
+# Client options a system parameter nmbrs_connector.<option> may set for every Nmbrs call,
+# e.g. short timeouts for the tests or a longer read timeout for a slow network.
+CLIENT_PARAMETERS = {'read_timeout': float, 'max_retries': int, 'max_response_bytes': int}
 
 
 def normalize_tenant_key(value):
@@ -115,22 +120,41 @@ class ResCompany(models.Model):
                 vals[field] = vals[field].strip() or False
 
     def _nmbrs_client(self, **options):
-        """A client for this company's Nmbrs connection; close it (or use ``with``) when done."""
+        """A client for this company's Nmbrs connection; close it (or use ``with``) when done.
+
+        Every Nmbrs call goes through here: the client options that system
+        parameters set (CLIENT_PARAMETERS) apply to all of them unless ``options``
+        says otherwise, and all clients of one Nmbrs environment share one rate
+        limit across the workers and servers of the database.
+        """
         self.ensure_one()
         company = self.sudo()
-        if company.nmbrs_environment == 'custom' and not company.nmbrs_api_url:
+        custom = company.nmbrs_environment == 'custom'
+        if custom and not company.nmbrs_api_url:
             # Never fall back to production: 'Other address' is chosen on purpose, e.g. for a test server.
             raise NmbrsAddressMissing('No address is filled in for the Nmbrs server.')
+        get_param = self.env['ir.config_parameter'].sudo().get_param
+        parameters = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
+        options = {**{option: CLIENT_PARAMETERS[option](value) for option, value in parameters.items() if value},
+                   **options}
+        # Nmbrs counts calls per environment: its address and tenant (or, without a tenant key, the login).
+        environment = '%s %s' % (company.nmbrs_api_url if custom else company.nmbrs_environment,
+                                 company.nmbrs_tenant_key or company.nmbrs_username or '')
         return NmbrsClient(
             company.nmbrs_username or '', company.nmbrs_token or '', company.nmbrs_tenant_key or '',
-            environment=company.nmbrs_environment if company.nmbrs_environment != 'custom' else 'production',
-            base_url=company.nmbrs_api_url if company.nmbrs_environment == 'custom' else None,
+            environment=company.nmbrs_environment if not custom else 'production',
+            base_url=company.nmbrs_api_url if custom else None,
+            rate_limiter=SharedRateLimiter(self.env.cr.dbname, environment, api_facts.MAX_CALLS_PER_SECOND),
             **options)
 
     def _nmbrs_stored_lang(self):
-        """This company in the language of the texts the sync stores: its partner's, whoever triggered the work."""
+        """The language of what is stored for this company (chatter notes, sync errors): its partner's."""
         self.ensure_one()
-        return self.with_context(lang=self.partner_id.lang or 'en_US')
+        return self.partner_id.lang or 'en_US'
+
+    def _nmbrs_in_stored_lang(self):
+        """This company in the language of the texts the sync stores, whoever triggered the work."""
+        return self.with_context(lang=self._nmbrs_stored_lang())
 
     def _nmbrs_timezone(self):
         self.ensure_one()

@@ -22,9 +22,6 @@ _logger = logging.getLogger(__name__)
 RECHECK_AFTER = timedelta(minutes=30)
 # A relation another worker has held for longer than this shows in the sync log.
 BUSY_TOO_LONG = timedelta(hours=1)
-# Client options a system parameter nmbrs_connector.<option> may set, e.g. short
-# timeouts for the tests or a longer read timeout for a slow network.
-CLIENT_PARAMETERS = {'read_timeout': float, 'max_retries': int, 'max_response_bytes': int}
 
 
 class ResCompany(models.Model):
@@ -120,11 +117,12 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         # Users may only read documents: storing them is the system's work.
-        company = self.sudo().with_company(self)._nmbrs_stored_lang()
+        company = self.sudo().with_company(self)._nmbrs_in_stored_lang()
         partners = partners.with_env(company.env)
         years = import_years(company)
         try:
-            client = company._nmbrs_client(**company._nmbrs_import_client_options())
+            # One connection per call under way: none is opened and dropped again.
+            client = company._nmbrs_client(pool_size=MAX_CONCURRENT_CALLS)
         except errors.NmbrsError as error:
             company._nmbrs_log_error(error, 'document import')
             for partner in partners:
@@ -154,15 +152,6 @@ class ResCompany(models.Model):
                 if outcome and isinstance(outcome.error, CONNECTION_ERRORS):
                     connection_error = outcome.error
                 yield outcome
-
-    def _nmbrs_import_client_options(self):
-        get_param = self.env['ir.config_parameter'].sudo().get_param
-        options = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
-        return {
-            # One connection per call under way: none is opened and dropped again.
-            'pool_size': MAX_CONCURRENT_CALLS,
-            **{option: CLIENT_PARAMETERS[option](value) for option, value in options.items() if value},
-        }
 
     def _nmbrs_import_relation(self, partner, client, trigger, runs):
         """Import one relation under its lock; None when another worker has it (or just did it)."""
@@ -225,7 +214,7 @@ class ResCompany(models.Model):
             return
         _logger.warning('Nmbrs document import of partner %s skipped: another database session has held its '
                         'lock since before %s', partner.id, last)
-        _ = self._nmbrs_stored_lang().env._
+        _ = self._nmbrs_in_stored_lang().env._
         self.env['nmbrs.sync.log'].sudo().create({
             'company_id': self.id, 'partner_id': partner.id, 'trigger': trigger, 'state': 'failed',
             'error': _("Not imported for over an hour: another Odoo worker keeps this relation busy. If no import "
@@ -273,7 +262,7 @@ class ResCompany(models.Model):
 
     def _nmbrs_import_failed(self, partners, trigger, error):
         """An unexpected error stopped this company's import: log it, mark its relations failed, one To-Do."""
-        company = self.sudo()._nmbrs_stored_lang()
+        company = self.sudo()._nmbrs_in_stored_lang()
         company._nmbrs_log_error(error, 'document import')
         message = company._nmbrs_error_message(error)
         company.env['nmbrs.sync.log'].create([{

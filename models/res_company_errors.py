@@ -71,11 +71,12 @@ class ResCompany(models.Model):
         if isinstance(error, NmbrsAddressMissing):
             return _("No Nmbrs address is filled in for 'Other address'. Fill it in under Settings > Nmbrs, "
                      "or choose Nmbrs as server.")
+        if isinstance(error, errors.NmbrsUncertainWriteError):
+            return _("Nmbrs did not confirm the change (%(operation)s): it may not have arrived. It was not sent "
+                     "again, so that Nmbrs never gets it twice; the next sync reads Nmbrs back and sends only "
+                     "what is missing.", operation=error.operation)
         if isinstance(error, errors.NmbrsTimeout):
             return _("Nmbrs did not answer in time. Nothing was lost: the next run tries again.")
-        if isinstance(error, errors.NmbrsUncertainWriteError):
-            return _("Nmbrs did not confirm the change (%(operation)s): it may or may not have arrived. It was not "
-                     "sent again; the next sync compares Odoo with Nmbrs.", operation=error.operation or '-')
         if isinstance(error, errors.NmbrsConnectionError):
             return _("Nmbrs cannot be reached. Check the Nmbrs environment or address in the settings and the "
                      "internet connection of the Odoo server. Nothing was lost: the next run tries again.")
@@ -136,7 +137,7 @@ class ResCompany(models.Model):
         open_todo = self._nmbrs_failure_todos(record, failure)
         if open_todo:
             return open_todo[:1]
-        summary = self._nmbrs_stored_lang().env._(FAILURE_SUMMARIES[failure])
+        summary = self._nmbrs_in_stored_lang().env._(FAILURE_SUMMARIES[failure])
         return record.sudo().activity_schedule(
             'mail.mail_activity_data_todo', summary=summary, note=Markup('<p>%s</p>') % message,
             user_id=self._nmbrs_responsible_user().id, nmbrs_failure=failure)
@@ -147,4 +148,4 @@ class ResCompany(models.Model):
         open_todo = self._nmbrs_failure_todos(record, failure)
         if open_todo:
             open_todo.action_feedback(
-                feedback=self._nmbrs_stored_lang().env._("Solved: the next Nmbrs run succeeded."))
+                feedback=self._nmbrs_in_stored_lang().env._("Solved: the next Nmbrs run succeeded."))

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..nmbrs.errors import NmbrsError
 from .res_company_errors import CONNECTION_ERRORS
 
 # The daily relation sync takes each company again once this long has passed since its last sync.
@@ -33,7 +34,7 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         # Notes, To-Dos and log lines are stored texts: in the company's language.
-        company = self.with_company(self)._nmbrs_stored_lang()
+        company = self.with_company(self)._nmbrs_in_stored_lang()
         Partner = company.env['res.partner']
         commit = commit or (lambda: None)
         logs = company.env['nmbrs.sync.log']
@@ -53,7 +54,9 @@ class ResCompany(models.Model):
                         commit()
         else:
             linked = (partners if partners is not None else Partner.search([('nmbrs_linked', '=', True)]))
-            linked = linked.with_env(company.env).filtered('nmbrs_linked')
+            # A relation held for a check (a portal or website change) is not sent.
+            linked = linked.with_env(company.env).filtered(
+                lambda partner: partner.nmbrs_linked and partner.nmbrs_sync_state != 'held')
             if linked:
                 # A refused login is the company's one failure, not one per relation.
                 with company._nmbrs_client(max_retries=0) as client:
@@ -77,7 +80,8 @@ class ResCompany(models.Model):
         except CONNECTION_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001 - one relation must never stop the others
-            self._nmbrs_log_error(error, 'relation sync', partner or None)
+            if not (partner and isinstance(error, NmbrsError)):  # _nmbrs_mark_sync_failed logs those
+                self._nmbrs_log_error(error, 'relation sync', partner or None)
             message = self._nmbrs_error_message(error)
             if partner:
                 partner._nmbrs_mark_sync_failed(error)
@@ -106,7 +110,7 @@ class ResCompany(models.Model):
             logs = company._nmbrs_sync_relations(partners, trigger=trigger, commit=cr.commit)
         except Exception as error:  # noqa: BLE001 - one company must never stop the others
             cr.rollback()
-            company = company._nmbrs_stored_lang()
+            company = company._nmbrs_in_stored_lang()
             company._nmbrs_log_error(error, 'relation sync')
             message = company._nmbrs_error_message(error)
             company._nmbrs_report_failure(company.partner_id, 'company_sync', message)

@@ -40,10 +40,10 @@ class ResPartner(models.Model):
         return company
 
     def action_nmbrs_link(self):
-        """Open the link wizard for these relations."""
-        self._nmbrs_check_sync_allowed()
+        """Open the link wizard with its proposals for these relations."""
+        wizard = self.env['nmbrs.link.wizard']._nmbrs_create_for(self)
         action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_link_wizard')
-        action['context'] = {'active_model': 'res.partner', 'active_ids': self.ids}
+        action['res_id'] = wizard.id
         return action
 
     def action_nmbrs_sync_now(self):
@@ -68,7 +68,8 @@ class ResPartner(models.Model):
             else:
                 linked._nmbrs_mark_synced()
         else:
-            linked._nmbrs_push_to_nmbrs()
+            # Pressing Sync now is the check that releases a relation held for a portal or website change.
+            linked._nmbrs_push_to_nmbrs(release_held=True)
         outcomes = self._nmbrs_import_documents()
         failed = linked.filtered(lambda partner: partner.nmbrs_sync_state == 'error')
         if failed:

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import escape_psql
 
 from .nmbrs_relation_values import (
     EMPLOYEE_EMAIL_FIELDS,
@@ -10,14 +11,16 @@ from .nmbrs_relation_values import (
     person_name,
     street_line,
 )
+from .res_partner_employee import EmployeeRoster
 
 
 class ResPartner(models.Model):
     """Incoming relation sync: Nmbrs companies and employees become (or update) relations.
 
-    Employees become contacts of their company's relation. Their home address is
-    not copied: a contact shares its company's address in Odoo, so it would
-    overwrite the employer's address, and it is private data.
+    Employees become contacts of their company's relation, with their work
+    e-mail and phone only: every internal user reads contacts, so private
+    e-mail, private phones and the home address stay in Nmbrs (a contact shares
+    its company's address in Odoo anyway).
     """
     _inherit = 'res.partner'
 
@@ -26,10 +29,15 @@ class ResPartner(models.Model):
         """Create or update the relation of a Nmbrs company, with its employees; returns them all."""
         partner, created = self._nmbrs_company_partner(nmbrs_company)
         partner._nmbrs_update_from_company(client, nmbrs_company, debtor, created=created)
+        employees = client.all_employees(nmbrs_company.id)
+        roster = EmployeeRoster(client, nmbrs_company.id, employees=employees)
+        contacts, created = partner._nmbrs_employee_contacts(
+            roster, {employee.id: employee.number for employee in employees})
         synced = partner
-        for employee in client.all_employees(nmbrs_company.id):
-            contact, created = partner._nmbrs_employee_contact(employee)
-            contact._nmbrs_update_from_employee(client, employee.id, created=created)
+        for employee in employees:
+            contact = contacts[employee.id]
+            contact._nmbrs_update_from_employee(
+                employee.id, roster.personal_info(employee.id), created=contact in created)
             synced |= contact
         return synced
 
@@ -43,44 +51,30 @@ class ResPartner(models.Model):
                 if partner.nmbrs_company_id in found:
                     partner._nmbrs_update_from_company(client, *found[partner.nmbrs_company_id])
         for partner in (self - linked_companies).filtered('nmbrs_employee_id'):
-            partner._nmbrs_update_from_employee(client, partner.nmbrs_employee_id)
+            partner._nmbrs_update_from_employee(partner.nmbrs_employee_id, client.personal_info(partner.nmbrs_employee_id))
 
     @api.model
     def _nmbrs_company_partner(self, nmbrs_company):
         """The relation of a Nmbrs company and whether it is new.
 
-        Found by link, then KvK number, then exact name; created when none matches.
+        Found by link, then KvK number, then exact name, among the relations the
+        current Odoo company may use; created when none matches.
         """
         partners = self.with_context(active_test=False)
         partner = partners.search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
-        unlinked_companies = [('is_company', '=', True), ('nmbrs_company_id', '=', False)]
+        unlinked_companies = [('is_company', '=', True), ('nmbrs_company_id', '=', False),
+                              ('company_id', 'in', [False, self.env.company.id])]
         kvk = normalize_kvk(nmbrs_company.kvk_number)
         if not partner and kvk:
             partner = partners.search(unlinked_companies + [('company_registry', '!=', False)]).filtered(
                 lambda candidate: normalize_kvk(candidate.company_registry) == kvk)[:1]
         if not partner and nmbrs_company.name:
-            partner = partners.search(unlinked_companies + [('name', '=ilike', nmbrs_company.name)], limit=1)
+            # =ilike compares case-insensitively; escaped, % and _ in a name are plain characters.
+            partner = partners.search(
+                unlinked_companies + [('name', '=ilike', escape_psql(nmbrs_company.name))], limit=1)
         if partner:
             return partner, False
         return self.create({'name': nmbrs_company.name, 'is_company': True}), True
-
-    def _nmbrs_employee_contact(self, employee):
-        """The contact of a Nmbrs employee under this company relation and whether it is new.
-
-        Found by link, then exact name; created when none matches.
-        """
-        self.ensure_one()
-        contacts = self.with_context(active_test=False)
-        contact = contacts.search([('nmbrs_employee_id', '=', employee.id)], limit=1)
-        if not contact and employee.display_name:
-            contact = contacts.search([
-                ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_employee_id', '=', False),
-                ('name', '=ilike', employee.display_name)], limit=1)
-        if contact:
-            return contact, False
-        return self.create({
-            'name': employee.display_name or str(employee.number), 'type': 'contact', 'parent_id': self.id,
-        }), True
 
     def _nmbrs_update_from_company(self, client, nmbrs_company, debtor, created=False):
         self.ensure_one()
@@ -99,9 +93,9 @@ class ResPartner(models.Model):
             'nmbrs_debtor_number': debtor.number,
         }, created)
 
-    def _nmbrs_update_from_employee(self, client, employee_id, created=False):
+    def _nmbrs_update_from_employee(self, employee_id, info, created=False):
+        """Take over an employee's name and work e-mail and phone from its PersonalInfo ``info``."""
         self.ensure_one()
-        info = client.personal_info(employee_id)
         if info is None:
             return
         email_field = first_filled(info, EMPLOYEE_EMAIL_FIELDS)
@@ -143,11 +137,13 @@ class ResPartner(models.Model):
             **changed, **link_values,
             'nmbrs_last_sync': fields.Datetime.now(), 'nmbrs_sync_state': 'ok', 'nmbrs_sync_error': False,
         })
+        # Stored notes speak the Odoo company's language, whoever runs the sync.
+        env = self.with_context(lang=self.env.company._nmbrs_stored_lang()).env
         if created:
-            body = self.env._("Created from Nmbrs.")
+            body = env._("Created from Nmbrs.")
         elif changed:
-            labels = ', '.join(self._fields[name]._description_string(self.env) for name in changed)
-            body = self.env._("Updated from Nmbrs: %(fields)s.", fields=labels)
+            labels = ', '.join(self._fields[name]._description_string(env) for name in changed)
+            body = env._("Updated from Nmbrs: %(fields)s.", fields=labels)
         else:
             return
         self.message_post(body=Markup('<p>%s</p>') % body, subtype_xmlid='mail.mt_note')

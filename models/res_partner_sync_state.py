@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..nmbrs.errors import NmbrsError
 from .res_company_errors import CONNECTION_ERRORS
 
 
@@ -18,9 +19,11 @@ class ResPartner(models.Model):
         """Keep the error on the relation and give the responsible user one To-Do about it.
 
         A failure every relation would meet (e.g. a refused login) is one To-Do on the company instead.
+        An unexpected error's own text stays in the server log: every contact reader sees the relation.
         """
-        company = self.env.company._nmbrs_stored_lang()
-        company._nmbrs_log_error(error, 'relation sync', self[:1])
+        company = self.env.company._nmbrs_in_stored_lang()
+        if isinstance(error, NmbrsError):  # an unexpected error is logged with its traceback where it is caught
+            company._nmbrs_log_error(error, 'relation sync', self[:1])
         message = company._nmbrs_error_message(error)
         self.with_context(nmbrs_no_push=True).write({'nmbrs_sync_state': 'error', 'nmbrs_sync_error': message})
         if isinstance(error, CONNECTION_ERRORS):

@@ -104,9 +104,9 @@ class TestDocumentCronIsolation(DocumentImportCase):
             {'name': 'Derde B.V.', 'is_company': True, 'nmbrs_company_id': list(self.sandbox.dataset.companies)[2]})
         Company = type(self.env['res.company'])
         # The company that comes first fails before any relation is imported.
-        broken = failing_for(Company._nmbrs_import_client_options, lambda company: company == self.company,
+        broken = failing_for(Company._nmbrs_client, lambda company: company == self.company,
                              RuntimeError(SECRET))
-        with patch.object(Company, '_nmbrs_import_client_options', broken), self.assertLogs('odoo.addons.nmbrs_connector', 'ERROR'):
+        with patch.object(Company, '_nmbrs_client', broken), self.assertLogs('odoo.addons.nmbrs_connector', 'ERROR'):
             self.run_cron()
 
         self.assertTrue(self.env['nmbrs.document'].search([('partner_id', '=', relation.id)]))

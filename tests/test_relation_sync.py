@@ -1,4 +1,8 @@
-from odoo.tests import tagged
+import time
+
+from markupsafe import Markup
+
+from odoo.tests import new_test_user, tagged
 
 from ..nmbrs.sandbox import NmbrsSandbox, sized_dataset
 from .common import NmbrsSandboxCase
@@ -133,24 +137,101 @@ class TestRelationSync(NmbrsSandboxCase):
         self.company._nmbrs_sync_relations()
         self.assertFalse(self.dataset.updates)
 
-    def test_direct_sync_pushes_after_commit(self):
+    def _run_push_cron(self):
+        """Run the cron that sends queued relations, as a cron worker would."""
+        with self.enter_registry_test_mode():
+            self.env.ref('nmbrs_connector.ir_cron_nmbrs_push').method_direct_trigger()
+        self.env.invalidate_all()
+
+    def _queue(self):
+        return self.env['nmbrs.push'].search([])
+
+    def test_direct_sync_queues_the_save_and_sends_it_from_the_cron(self):
+        partner, contact = self._link_for_outgoing()
+        self.company.nmbrs_direct_sync = True
+        bookkeeper = new_test_user(self.env, 'boekhouder', name='Jan Boekhouder',
+                                   groups='base.group_user,base.group_partner_manager')
+        triggers = self.env['ir.cron.trigger'].search_count([])
+        self.sandbox.calls.clear()
+        partner.with_user(bookkeeper).write({'city': 'Harderwijk'})
+        partner.with_user(bookkeeper).write({'street': 'Oudestraat 12'})
+        contact.write({'phone': '06-99990000'})
+        self.assertFalse(self.sandbox.calls, "the save waits for no Nmbrs call")
+        self.assertEqual(len(self._queue()), 2, "one queued push per relation")
+        self.assertEqual(self._queue().filtered(lambda push: push.partner_id == partner).user_ids, bookkeeper)
+        self.assertGreater(self.env['ir.cron.trigger'].search_count([]), triggers, "the cron is woken at once")
+
+        self._run_push_cron()
+        self.assertEqual(self.nmbrs_company.address.city, 'Harderwijk')
+        self.assertEqual((self.nmbrs_company.address.street, self.nmbrs_company.address.house_number),
+                         ('Oudestraat', '12'))
+        self.assertIn('06-99990000', (self.employee.telephone_mobile_work, self.employee.telephone_work))
+        self.assertEqual(sorted((update.operation, update.target_id) for update in self.dataset.updates),
+                         [('Address_Update', self.nmbrs_company.id), ('PersonalInfo_UpdateCurrent', self.employee.id)],
+                         "each relation sent once, its changes merged")
+        self.assertFalse(self._queue())
+        note = self._notes(partner, 'Sent to Nmbrs')
+        self.assertEqual(len(note), 1)
+        self.assertIn('Street', note.body)
+        self.assertIn('City', note.body)
+        self.assertIn('Changed by Jan Boekhouder', note.body)
+        self.assertNotIn('Harderwijk', note.body)
+        self.assertIn('Phone', self._notes(contact, 'Sent to Nmbrs').body)
+
+    def test_notes_speak_the_language_of_the_odoo_company(self):
         partner, _contact = self._link_for_outgoing()
         self.company.nmbrs_direct_sync = True
-        partner.write({'city': 'Kampen'})
-        self.assertFalse(self.dataset.updates, "nothing is sent before the save is committed")
-        with self.enter_registry_test_mode():
-            self.env.cr.postcommit.run()
-        self.assertEqual(self.nmbrs_company.address.city, 'Kampen')
-        self.assertEqual([update.target_id for update in self.dataset.updates], [self.nmbrs_company.id])
+        self.company.partner_id.lang = 'nl_NL'
+        bookkeeper = new_test_user(self.env, 'boekhouder', name='Jan Boekhouder', lang='en_US',
+                                   groups='base.group_user,base.group_partner_manager')
+        partner.with_user(bookkeeper).write({'city': 'Meppel'})
+        self._run_push_cron()
+        note = self._notes(partner, 'Naar Nmbrs verzonden')
+        self.assertEqual(note.body, Markup('<p>Naar Nmbrs verzonden: Plaats. Gewijzigd door Jan Boekhouder.</p>'))
+
+    def test_a_list_edit_of_many_relations_sends_nothing_inside_the_save(self):
+        self.company._nmbrs_sync_relations()
+        self.company.write({'nmbrs_sync_direction': 'outgoing', 'nmbrs_direct_sync': True})
+        relations = self.partners.search([('nmbrs_company_id', '!=', False)])
+        self.sandbox.calls.clear()
+        relations.write({'city': 'Urk'})
+        self.assertFalse(self.sandbox.calls)
+        self.assertEqual(self._queue().partner_id, relations)
+        self._run_push_cron()
+        self.assertEqual({company.address.city for company in self.dataset.companies.values()}, {'Urk'})
+        self.assertEqual(len(self.dataset.updates), len(relations))
 
     def test_no_direct_sync_without_the_option_or_in_incoming_direction(self):
         partner, _contact = self._link_for_outgoing()
         partner.write({'city': 'Kampen'})
         self.company.write({'nmbrs_direct_sync': True, 'nmbrs_sync_direction': 'incoming'})
         partner.write({'city': 'Assen'})
-        with self.enter_registry_test_mode():
-            self.env.cr.postcommit.run()
+        self.assertFalse(self._queue())
+        self._run_push_cron()
         self.assertFalse(self.dataset.updates)
+
+    def test_changes_by_portal_users_and_website_visitors_never_go_to_nmbrs(self):
+        partner, contact = self._link_for_outgoing()
+        self.company.nmbrs_direct_sync = True
+        portal = new_test_user(self.env, 'portal_employee', name='Portaal Gebruiker', groups='base.group_portal')
+        public = self.env.ref('base.public_user')
+        # A portal user editing their own details, and a public website form: both write with sudo.
+        contact.with_user(portal).sudo().write({'email': 'prive@example.com'})
+        partner.with_user(public).sudo().write({'city': 'Nergenshuizen'})
+        self.assertFalse(self._queue())
+        self._run_push_cron()
+        self.company._nmbrs_sync_relations()  # nor does the daily outgoing sync send them
+        self.assertFalse(self.dataset.updates)
+        for relation, user in ((contact, portal), (partner, public)):
+            self.assertEqual(relation.nmbrs_sync_state, 'held')
+            self.assertIn('%s changed this relation through the portal' % user.name, relation.nmbrs_sync_error)
+            self.assertEqual(len(self._open_sync_todos(relation)), 1)
+        # A Nmbrs administrator checks the change and presses Sync now: then it goes.
+        self._press_sync_now(partner)
+        self.assertEqual(self.nmbrs_company.address.city, 'Nergenshuizen')
+        self.assertEqual(partner.nmbrs_sync_state, 'ok')
+        self.assertFalse(self._open_sync_todos(partner))
+        self.assertEqual(contact.nmbrs_sync_state, 'held')
 
     def test_failed_push_gives_one_todo_and_keeps_the_save(self):
         partner, _contact = self._link_for_outgoing()
@@ -158,8 +239,7 @@ class TestRelationSync(NmbrsSandboxCase):
         partner.nmbrs_company_id = 99999  # a company Nmbrs does not know
         for city in ('Kampen', 'Deventer'):
             partner.write({'city': city})
-            with self.enter_registry_test_mode():
-                self.env.cr.postcommit.run()
+            self._run_push_cron()
         self.assertEqual(partner.city, 'Deventer')
         self.assertEqual(partner.nmbrs_sync_state, 'error')
         self.assertIn('99999', partner.nmbrs_sync_error)
@@ -174,6 +254,50 @@ class TestRelationSync(NmbrsSandboxCase):
         partner.nmbrs_company_id = 99999
         partner._nmbrs_push_to_nmbrs()
         self.assertEqual(len(self._open_sync_todos(partner)), 1)
+
+    def test_a_write_that_may_have_arrived_is_not_sent_again_and_is_compared_on_the_next_sync(self):
+        partner, contact = self._link_for_outgoing()
+        partner.write({'city': 'Dokkum'})
+        contact.write({'email': 'nieuw@example.com'})
+        # The address arrives after the client gave up waiting; the personal info is lost on the way.
+        self.env['ir.config_parameter'].set_param('nmbrs_connector.read_timeout', '0.5')
+        self.sandbox.faults.inject('timeout', 'Address_Update', times=1, seconds=1.0)
+        self.sandbox.faults.inject('drop', 'PersonalInfo_UpdateCurrent', times=1)
+        (partner | contact)._nmbrs_push_to_nmbrs()
+        self.assertEqual(len(self.sandbox.calls.of('Address_Update')), 1, "sent once, not again")
+        self.assertEqual(len(self.sandbox.calls.of('PersonalInfo_UpdateCurrent')), 1, "sent once, not again")
+        for relation in (partner, contact):
+            self.assertEqual(relation.nmbrs_sync_state, 'error')
+            self.assertIn('may not have arrived', relation.nmbrs_sync_error)
+            self.assertEqual(len(self._open_sync_todos(relation)), 1)
+        self._wait_for(lambda: self.nmbrs_company.address.city == 'Dokkum')
+        self.dataset.updates.clear()
+        self.company._nmbrs_sync_relations()
+        self.assertEqual([(update.operation, update.target_id) for update in self.dataset.updates],
+                         [('PersonalInfo_UpdateCurrent', self.employee.id)],
+                         "the address Nmbrs holds already is not sent again; the lost change is")
+        self.assertEqual(self.employee.email_work, 'nieuw@example.com')
+        for relation in (partner, contact):
+            self.assertEqual(relation.nmbrs_sync_state, 'ok')
+            self.assertFalse(self._open_sync_todos(relation))
+
+    def _wait_for(self, condition, seconds=10):
+        deadline = time.monotonic() + seconds
+        while not condition():
+            self.assertLess(time.monotonic(), deadline, "the sandbox did not get there in time")
+            time.sleep(0.05)
+
+    def test_client_options_of_the_system_parameters_apply_to_pushes(self):
+        partner, _contact = self._link_for_outgoing()
+        partner.write({'city': 'Sneek'})
+        self.env['ir.config_parameter'].set_param('nmbrs_connector.max_retries', '0')
+        # One Nmbrs hiccup on reading the address: the default retries would hide it, 0 retries do not.
+        self.sandbox.faults.inject('http_503', 'Address_GetCurrent', times=1)
+        self.sandbox.calls.clear()
+        partner._nmbrs_push_to_nmbrs()
+        self.assertEqual(partner.nmbrs_sync_state, 'error')
+        self.assertEqual(len(self.sandbox.calls.of('Address_GetCurrent')), 1)
+        self.assertFalse(self.dataset.updates)
 
     def test_sync_now_button_in_incoming_direction(self):
         self.company._nmbrs_sync_relations()

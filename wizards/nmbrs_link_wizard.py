@@ -1,12 +1,14 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.nmbrs_relation_values import name_similarity, normalize_kvk, same_email
 from ..nmbrs.errors import NmbrsError
 from ..nmbrs.records import Company, Debtor, Employee
 
-# A score from this on is a strong match: proposed ticked. Anything weaker waits for the user.
+# A score from this on is a strong match: ticked, when more than the name agrees. Anything weaker waits for the user.
 STRONG_SCORE = 90
+# The same name alone stays below a strong match: two relations may well share a name.
+SAME_NAME_SCORE = 80
 # Below this name similarity two names are not worth proposing on their name alone.
 MIN_NAME_SIMILARITY = 0.6
 CANDIDATES_PER_RELATION = 5
@@ -16,8 +18,10 @@ class NmbrsLinkWizard(models.TransientModel):
     """Proposes, for each relation, the Nmbrs company or employee it most likely is.
 
     Company relations are matched with Nmbrs companies, persons with the employees
-    of the Nmbrs company their company relation is linked to. Only strong matches
-    are ticked; nothing is linked before the user confirms.
+    of the Nmbrs company their company relation is linked to. The proposals are
+    made and stored on the server before the wizard opens, so linking only needs
+    the user's ticks. Only strong matches are ticked, each Nmbrs record for the
+    relation that matches it best; nothing is linked before the user confirms.
     """
     _name = 'nmbrs.link.wizard'
     _description = 'Link relations to Nmbrs'
@@ -25,6 +29,7 @@ class NmbrsLinkWizard(models.TransientModel):
     partner_ids = fields.Many2many('res.partner', string='Relations')
     line_ids = fields.One2many('nmbrs.link.wizard.line', 'wizard_id', string='Proposed links')
     single = fields.Boolean(compute='_compute_single')
+    linked_notes = fields.Text('Already linked', readonly=True)
     unmatched = fields.Text('Relations without a proposal', readonly=True)
 
     @api.depends('partner_ids')
@@ -33,86 +38,146 @@ class NmbrsLinkWizard(models.TransientModel):
             wizard.single = len(wizard.partner_ids) == 1
 
     @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get('active_model') != 'res.partner' or not context.get('active_ids'):
-            return values
-        partners = self.env['res.partner'].browse(context['active_ids'])
-        self.env['res.partner']._nmbrs_check_sync_allowed()
+    def _nmbrs_create_for(self, partners):
+        """A wizard with the proposals for ``partners``, asked from Nmbrs now."""
+        company = partners._nmbrs_check_sync_allowed()
         try:
-            lines, unmatched = self._nmbrs_proposals(partners)
+            lines, notes, unmatched = self._nmbrs_proposals(partners)
         except NmbrsError as error:
-            raise UserError(self.env.company._nmbrs_error_message(error)) from None
-        values.update({
-            'partner_ids': [Command.set(partners.ids)],
-            'line_ids': [Command.create(line) for line in lines],
+            raise UserError(company._nmbrs_error_message(error)) from None
+        return self.create({
+            'partner_ids': partners.ids,
+            'line_ids': [fields.Command.create(line) for line in lines],
+            'linked_notes': '\n'.join(notes) or False,
             'unmatched': '\n'.join(unmatched.mapped('display_name')) or False,
         })
-        return values
 
     @api.model
     def _nmbrs_proposals(self, partners):
-        """The proposed lines (dicts, best first) and the relations nothing was found for."""
+        """The proposed lines (dicts), the notes about Nmbrs records linked already, and the relations
+        nothing was found for."""
         company = self.env.company
         per_relation = CANDIDATES_PER_RELATION if len(partners) == 1 else 1
-        taken = self._nmbrs_taken_ids(partners)
+        owners = self._nmbrs_link_owners()
         candidates = _Candidates(company)
-        lines, unmatched, ticked = [], self.env['res.partner'], set()
+        lines, notes, unmatched = [], [], self.env['res.partner']
         with company._nmbrs_client() as client:
             for partner in partners:
+                if partner.nmbrs_linked:
+                    notes.append(self._nmbrs_linked_note(client, candidates, partner))
+                    continue
                 ranked = sorted(
                     (match for match in (self._nmbrs_score(partner, candidate, company.nmbrs_numbers_must_match)
-                                         for candidate in candidates.for_partner(client, partner)
-                                         if (candidate['kind'], candidate['nmbrs_id']) not in taken)
+                                         for candidate in candidates.for_partner(client, partner))
                      if match),
-                    key=lambda match: -match['score'])[:per_relation]
-                if not ranked:
+                    # Of equal matches, a free one comes first.
+                    key=lambda match: (-match['score'], _key(match) in owners))
+                best = ranked[0] if ranked else None
+                # When another relation holds the best match, this one may well be a duplicate of it:
+                # say so rather than propose the weaker rest.
+                if best and _key(best) in owners and best['score'] >= SAME_NAME_SCORE:
+                    notes.append(self.env._(
+                        "%(nmbrs)s is already linked to relation %(owner)s: is %(relation)s a duplicate of it?",
+                        nmbrs=best['nmbrs_name'], owner=owners[_key(best)].display_name,
+                        relation=partner.display_name))
+                    continue
+                free = [match for match in ranked if _key(match) not in owners]
+                if not free:
                     unmatched |= partner
-                for index, match in enumerate(ranked):
-                    key = (match['kind'], match['nmbrs_id'])
-                    match['selected'] = index == 0 and match['score'] >= STRONG_SCORE and key not in ticked
-                    if match['selected']:
-                        ticked.add(key)
-                    lines.append(dict(match, partner_id=partner.id))
-        return lines, unmatched
+                lines += [dict(match, partner_id=partner.id) for match in free[:per_relation]]
+        self._nmbrs_tick_best(lines)
+        for line in lines:
+            del line['decisive']
+        return lines, notes, unmatched
 
     @api.model
-    def _nmbrs_taken_ids(self, partners):
-        """(kind, id) of the Nmbrs records already linked to other relations of this company."""
-        others = self.env['res.partner'].search([('nmbrs_linked', '=', True), ('id', 'not in', partners.ids)])
-        return ({('company', nmbrs_id) for nmbrs_id in others.mapped('nmbrs_company_id') if nmbrs_id}
-                | {('employee', nmbrs_id) for nmbrs_id in others.mapped('nmbrs_employee_id') if nmbrs_id})
+    def _nmbrs_link_owners(self):
+        """{(kind, Nmbrs id): relation} of every Nmbrs company and employee linked in this Odoo company."""
+        linked = self.env['res.partner'].with_context(active_test=False).search([('nmbrs_linked', '=', True)])
+        owners = {('company', partner.nmbrs_company_id): partner for partner in linked if partner.nmbrs_company_id}
+        owners.update((('employee', partner.nmbrs_employee_id), partner)
+                      for partner in linked if partner.nmbrs_employee_id)
+        return owners
+
+    @api.model
+    def _nmbrs_linked_note(self, client, candidates, partner):
+        """What a relation that is linked already is linked to."""
+        if partner.nmbrs_company_id:
+            kind, nmbrs_id = 'company', partner.nmbrs_company_id
+        else:
+            kind, nmbrs_id = 'employee', partner.nmbrs_employee_id
+        current = next((candidate for candidate in candidates.for_partner(client, partner)
+                        if _key(candidate) == (kind, nmbrs_id)), None)
+        return self.env._(
+            "%(relation)s is already linked to %(nmbrs)s in Nmbrs. To link it to another Nmbrs record, "
+            "clear its link on the Nmbrs tab first.", relation=partner.display_name,
+            nmbrs=current['nmbrs_name'] if current else nmbrs_id)
+
+    @api.model
+    def _nmbrs_tick_best(self, lines):
+        """Tick, per Nmbrs record and per relation, the one strong match that scores best.
+
+        Strong means a score from STRONG_SCORE on with more than the name agreeing.
+        An equal score for the same Nmbrs record or relation leaves the choice to the
+        user; a line whose Nmbrs record went to a better match names that relation.
+        """
+        for line in lines:
+            line['selected'] = False
+        strong = sorted((line for line in lines if line['score'] >= STRONG_SCORE and line['decisive']),
+                        key=lambda line: -line['score'])
+        ticked_partners, ticked_keys = set(), {}
+        for line in strong:
+            if line['partner_id'] in ticked_partners or _key(line) in ticked_keys:
+                continue
+            tie = any(other is not line and other['score'] == line['score']
+                      and other['partner_id'] not in ticked_partners and _key(other) not in ticked_keys
+                      and (other['partner_id'] == line['partner_id'] or _key(other) == _key(line))
+                      for other in strong)
+            if not tie:
+                line['selected'] = True
+                ticked_partners.add(line['partner_id'])
+                ticked_keys[_key(line)] = line['partner_id']
+        partners = self.env['res.partner'].browse(ticked_keys.values())
+        for line in lines:
+            winner = ticked_keys.get(_key(line))
+            if winner and winner != line['partner_id']:
+                line['reason'] = self.env._("%(reason)s; relation %(relation)s matches better", reason=line['reason'],
+                                            relation=partners.browse(winner).display_name)
 
     @api.model
     def _nmbrs_score(self, partner, candidate, numbers_must_match):
-        """A proposal dict with a score (0-100) and the reasons for it, or None when nothing matches."""
+        """A proposal dict with a score (0-100) and the reasons for it, or None when nothing matches.
+
+        ``decisive`` says whether more than the name agrees: a name alone is never ticked.
+        """
         _ = self.env._
-        signals = []
+        signals = []  # (score, reason, decisive)
         reference = (partner.ref or '').strip()
         number = next((number for number in candidate['numbers'] if number and str(number) == reference), None)
         if number:
-            signals.append((100, _("same number %(number)s", number=number)))
+            signals.append((100, _("same number %(number)s", number=number), True))
         elif numbers_must_match:
             return None
         kvk = normalize_kvk(partner.company_registry)
         if kvk and kvk == normalize_kvk(candidate.get('kvk')):
-            signals.append((100, _("same KvK number")))
+            signals.append((100, _("same KvK number"), True))
         similarity = name_similarity(partner.name, candidate['nmbrs_name'])
         if similarity == 1.0:
-            signals.append((STRONG_SCORE, _("same name")))
+            signals.append((SAME_NAME_SCORE, _("same name"), False))
         elif similarity >= MIN_NAME_SIMILARITY:
-            signals.append((int(similarity * 80), _("similar name (%(percent)s%%)", percent=int(similarity * 100))))
+            signals.append((int(similarity * SAME_NAME_SCORE),
+                            _("similar name (%(percent)s%%)", percent=int(similarity * 100)), False))
         if any(same_email(partner.email, email) for email in candidate.get('emails', ())):
-            signals.append((80, _("same e-mail")))
+            signals.append((80, _("same e-mail"), True))
         if not signals:
             return None
-        best = max(score for score, _reason in signals)
+        best = max(score for score, _reason, _decisive in signals)
         values = {key: candidate[key] for key in ('kind', 'nmbrs_id', 'nmbrs_number', 'nmbrs_name',
                                                   'debtor_id', 'debtor_number')}
         # Every further signal that agrees makes the match more certain.
         values.update(score=min(100, best + 10 * (len(signals) - 1)),
-                      reason=', '.join(reason for _score, reason in signals))
+                      reason=', '.join(reason for _score, reason, _decisive in signals),
+                      decisive=any(decisive for _score, _reason, decisive in signals))
         return values
 
     def action_link(self):
@@ -126,10 +191,22 @@ class NmbrsLinkWizard(models.TransientModel):
                 raise UserError(self.env._("%(relation)s can be linked to one Nmbrs record only: untick the others.",
                                            relation=partner.display_name))
         for line in selected:
+            if len(selected.filtered(lambda other: _key(other) == _key(line))) > 1:
+                raise UserError(self.env._("%(nmbrs)s can be linked to one relation only: untick the others.",
+                                           nmbrs=line.nmbrs_name))
+        for line in selected:
             line._link()
+        if len(selected) == 1:
+            message = self.env._("%(relation)s is linked to Nmbrs.", relation=selected.partner_id.display_name)
+        else:
+            message = self.env._("%(count)s relations are linked to Nmbrs.", count=len(selected))
         return self.env.company._nmbrs_notification(
-            True, self.env._("%(count)s relations linked to Nmbrs.", count=len(selected)),
-            next_action={'type': 'ir.actions.act_window_close'})
+            True, message, next_action={'type': 'ir.actions.act_window_close'})
+
+
+def _key(match):
+    """What a proposal links to: (kind, Nmbrs id), from a proposal dict or a wizard line."""
+    return match['kind'], match['nmbrs_id']
 
 
 class NmbrsLinkWizardLine(models.TransientModel):
