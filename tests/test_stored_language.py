@@ -1,6 +1,7 @@
+from odoo.modules.module import get_manifest
+from odoo.modules.neutralize import neutralize_database
 from odoo.tests import new_test_user, tagged
 from odoo.tools.convert import convert_file
-from odoo.modules.neutralize import neutralize_database
 
 from .document_import_case import DocumentImportCase
 
@@ -59,13 +60,13 @@ class TestStoredTextsInTheCompanysLanguage(DocumentImportCase):
 class TestUpgradeOfANeutralisedCopy(DocumentImportCase):
     """Upgrading the addon on a neutralised copy leaves its Nmbrs crons off, and what users changed stays."""
 
-    DATA_FILES = ('data/ir_cron_relation_sync.xml', 'data/ir_cron_annual_documents.xml',
-                  'data/ir_cron_document_import.xml', 'data/nmbrs_annual_document_kind_data.xml')
+    # What "-u nmbrs_connector" reloads: every data file of the manifest.
+    DATA_FILES = [path for path in get_manifest('nmbrs_connector')['data'] if path.startswith('data/')]
 
     def test_module_data_reloaded_as_an_upgrade_keeps_the_crons_off(self):
         crons = self.env['ir.cron'].search([]).filtered(
             lambda cron: cron.get_external_id()[cron.id].startswith('nmbrs_connector.'))
-        self.assertEqual(len(crons), 3)
+        self.assertGreaterEqual(len(crons), 3)
         crons.active = True
         kind = self.env.ref('nmbrs_connector.nmbrs_annual_kind_payroll_register')
         kind.default_selected = False  # an office that never wants it
@@ -73,7 +74,6 @@ class TestUpgradeOfANeutralisedCopy(DocumentImportCase):
         self.env.flush_all()
         neutralize_database(self.env.cr)
         self.env.invalidate_all()
-        # What "-u nmbrs_connector" does with each data file.
         for data_file in self.DATA_FILES:
             convert_file(self.env, 'nmbrs_connector', data_file, {}, mode='update')
         self.env.invalidate_all()
