@@ -1,5 +1,7 @@
+import contextlib
 import functools
 import json
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +34,44 @@ class PlainCase(LocalHttpMixin, BaseCase):
 
     Both runners run it: Odoo's (``--test-enable``) and pytest-odoo.
     """
+
+    @contextlib.contextmanager
+    def capture_logs(self, *loggers):
+        """``assertLogs()`` of everything, down to DEBUG, with the named loggers at DEBUG meanwhile.
+
+        Odoo sets the level of its 'odoo' logger, which would keep the addon's
+        DEBUG records from reaching the capture.
+        """
+        loggers = [logging.getLogger(name) for name in loggers]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.DEBUG)
+        try:
+            with self.assertLogs(level=logging.DEBUG) as logs:
+                yield logs
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
+
+
+class PlainSandboxCase(PlainCase):
+    """Plain-Python tests against local Nmbrs sandboxes (real HTTP servers on 127.0.0.1, demo dataset).
+
+    ``shared_sandbox`` serves the whole class, for tests that only read;
+    ``fresh_sandbox()`` starts one for the test alone, for tests that change
+    its data or knobs.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shared_sandbox = NmbrsSandbox(demo_dataset()).start()
+        cls.addClassCleanup(cls.shared_sandbox.stop)
+
+    def fresh_sandbox(self):
+        sandbox = NmbrsSandbox(demo_dataset()).start()
+        self.addCleanup(sandbox.stop)
+        return sandbox
 
 
 class NmbrsSandboxMixin(LocalHttpMixin):
