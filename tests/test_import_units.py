@@ -120,8 +120,11 @@ class TestImportLock(DocumentImportCase):
                 company.env.cr.execute('SELECT 1 / 0')
             return report(company, outcome)
 
-        with patch.object(Company, '_nmbrs_report_import', report_with_a_database_error):
+        with patch.object(Company, '_nmbrs_report_import', report_with_a_database_error), \
+                self.assertLogs('odoo.addons.nmbrs_connector', 'ERROR') as logged:
             self.run_cron()
+
+        self.assertIn('division by zero', '\n'.join(logged.output), "the traceback is in the server log")
 
         other = self.other_session()
         lock = self.company._nmbrs_import_lock(broken)
