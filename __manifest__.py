@@ -17,6 +17,7 @@ files, payroll journals and annual documents) onto the right relation.
         'security/nmbrs_security.xml',
         'security/ir.model.access.csv',
         'security/nmbrs_rules.xml',
+        'security/nmbrs_sync_request_rules.xml',
         'data/ir_cron_relation_sync.xml',
         'data/ir_cron_nmbrs_push.xml',
         'wizards/nmbrs_link_wizard_views.xml',

@@ -2,6 +2,7 @@ from . import nmbrs_wage_tax_status
 from . import nmbrs_rate_limit
 from . import res_company
 from . import res_company_errors
+from . import mail_activity
 from . import nmbrs_link
 from . import res_partner
 from . import res_company_connection
@@ -15,6 +16,7 @@ from . import res_partner_sync_state
 from . import nmbrs_document
 from . import nmbrs_run
 from . import nmbrs_sync_log
+from . import nmbrs_sync_request
 from . import res_company_document_import
 from . import res_partner_documents
 from . import res_partner_employee

@@ -47,7 +47,8 @@ class NmbrsAnnualRequest(models.Model):
     @api.depends('year', 'line_ids')
     def _compute_name(self):
         for request in self:
-            request.name = self.env._(
+            # Stored: in the company's language, whoever asked.
+            request.name = request.company_id._nmbrs_in_stored_lang().env._(
                 "Annual documents %(year)s, %(count)s relations", year=request.year, count=len(request.line_ids))
 
     @api.depends('line_ids.state')
@@ -61,18 +62,22 @@ class NmbrsAnnualRequest(models.Model):
         """Fetch the documents of every pending relation now (the small, interactive case)."""
         for request in self:
             for line in request.line_ids.filtered(lambda line: line.state == 'pending'):
-                line._nmbrs_fetch()
+                line._nmbrs_fetch_isolated()
             request.state = 'done'
 
     @api.model
     def _cron_nmbrs_annual_documents(self):
-        """Fetch the documents of one pending relation per step; report each request once it is done."""
+        """Fetch the documents of one pending relation per step; report each request once it is done.
+
+        A line that fails, even on an unexpected error, is marked failed and the
+        next one goes on: a pending line would stall every later request.
+        """
         pending = [('state', '=', 'pending')]
         Line = self.env['nmbrs.annual.request.line']
         cron = self.env['ir.cron']
         cron._commit_progress(remaining=Line.search_count(pending))
         while line := Line.search(pending, order='id', limit=1).try_lock_for_update():
-            line._nmbrs_fetch()
+            line._nmbrs_fetch_isolated()
             request = line.request_id
             if 'pending' not in request.line_ids.mapped('state'):
                 request.state = 'done'
@@ -84,7 +89,7 @@ class NmbrsAnnualRequest(models.Model):
         """Send the summary to the requester's inbox, with the request as its context."""
         self.ensure_one()
         self.message_post(
-            body=self.with_context(lang=self.user_id.lang)._nmbrs_summary_html(),
+            body=self.with_env(self.company_id._nmbrs_in_stored_lang().env)._nmbrs_summary_html(),
             partner_ids=self.user_id.partner_id.ids, subtype_xmlid='mail.mt_comment')
 
     def _nmbrs_summary_html(self):
@@ -119,12 +124,28 @@ class NmbrsAnnualRequestLine(models.Model):
     existing_count = fields.Integer('Already there', readonly=True)
     message = fields.Text('Remarks', readonly=True)
 
+    def _nmbrs_fetch_isolated(self):
+        """Fetch like _nmbrs_fetch; an unexpected error undoes this line's work, marks it failed, one To-Do."""
+        self.ensure_one()
+        company = self.request_id.company_id._nmbrs_in_stored_lang()
+        try:
+            with self.env.cr.savepoint():
+                self._nmbrs_fetch()
+        except Exception as error:  # noqa: BLE001 - one relation must never stop the others
+            company._nmbrs_log_error(error, 'annual documents', self.partner_id)
+            message = company._nmbrs_error_message(error)
+            self.write({'state': 'failed', 'message': message})
+            company._nmbrs_report_failure(self.partner_id, 'annual_documents', message)
+        else:
+            if self.state != 'failed':
+                company._nmbrs_resolve_failure(self.partner_id, 'annual_documents')
+
     def _nmbrs_fetch(self):
         """Fetch the relation's missing annual documents of the request's year and record the outcome."""
         self.ensure_one()
         request = self.request_id
-        # The requester's language names the files and the remarks, also when the cron runs this.
-        line = self.with_company(request.company_id).with_context(lang=request.user_id.lang)
+        # The company's language names the files and the remarks, whoever asked and whether the cron runs this.
+        line = self.with_env(request.company_id.with_company(request.company_id)._nmbrs_in_stored_lang().env)
         company = line.env.company
         if not line.partner_id.nmbrs_company_id:
             line.state = 'not_linked'
@@ -133,8 +154,10 @@ class NmbrsAnnualRequestLine(models.Model):
             with company._nmbrs_client() as client:
                 line.write(line._nmbrs_fetch_with(client))
         except NmbrsPermissionError as error:
+            company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'missing_right', 'message': company._nmbrs_error_message(error)})
         except NmbrsError as error:
+            company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'failed', 'message': company._nmbrs_error_message(error)})
 
     def _nmbrs_fetch_with(self, client):

@@ -8,29 +8,33 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import fields
+from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_date
 
 from ..nmbrs.dates import local_date
-from ..nmbrs.errors import NmbrsError
+from ..nmbrs.errors import NmbrsError, NmbrsResponseError
 from ..nmbrs.parallel import fetch_all, fetch_in_order
+from ..nmbrs.soap import Records
 from .nmbrs_document import document_file_name, period_label
 from .nmbrs_run import RUN_DOCUMENT_FLAGS
 from .res_partner_employee import EmployeeRoster
 
-# The Dutch names accountants know these documents by, and their file type.
+_lt = LazyTranslate(__name__)
+
+# The names accountants know these documents by (in Dutch: Loonstrook, Loonaangifte, ...), and their file type.
 FILE_NAMES = {
-    'payslip': ('Loonstrook', 'pdf'),
-    'wage_tax': ('Loonaangifte', 'xml'),
-    'sepa': ('SEPA salarisbetaling', 'xml'),
-    'journal': ('Loonjournaal', 'xml'),
+    'payslip': (_lt("Payslip"), 'pdf'),
+    'wage_tax': (_lt("Wage tax declaration"), 'xml'),
+    'sepa': (_lt("SEPA salary payment"), 'xml'),
+    'journal': (_lt("Payroll journal"), 'xml'),
 }
 
 
-def file_name(document_type, year, period, name, number=1):
-    """'Loonstrook 2026-03 Jan de Vries.pdf'; a second payslip of the same run gets ' (2)'."""
+def file_name(env, document_type, year, period, name, number=1):
+    """'Loonstrook 2026-03 Jan de Vries.pdf' in ``env``'s language; a second payslip of a run gets ' (2)'."""
     prefix, extension = FILE_NAMES[document_type]
     return document_file_name(
-        extension, prefix, period_label(year, period), name, '(%d)' % number if number > 1 else None)
+        extension, env._(prefix), period_label(year, period), name, '(%d)' % number if number > 1 else None)
 
 
 def import_years(company):
@@ -40,8 +44,38 @@ def import_years(company):
 
 
 def fetch_runs(client, nmbrs_company_id, years):
-    """The Nmbrs runs of a company in ``years``; only calls Nmbrs, so it may run on another thread."""
-    return [run for year in years for run in client.runs(nmbrs_company_id, year)]
+    """The Nmbrs runs of a company in ``years``; only calls Nmbrs, so it may run on another thread.
+
+    A run that cannot be read, or that lacks its year or period, is listed in ``unreadable``.
+    """
+    runs = Records()
+    for year in years:
+        found = client.runs(nmbrs_company_id, year)
+        runs.unreadable += getattr(found, 'unreadable', [])
+        for run in found:
+            if run.year and run.period_end:
+                runs.append(run)
+            else:
+                runs.unreadable.append(NmbrsResponseError(
+                    'Nmbrs sent a payroll run without its year or period.', operation='CompanyService.Run_GetList',
+                    detail='run %s: year %s, period %s' % (run.id, run.year, run.period_end)))
+    return runs
+
+
+def fetch_declarations(client, nmbrs_company_id, years):
+    """The wage tax declarations of a company in ``years``; those that cannot be read are in ``unreadable``."""
+    declarations = Records()
+    for year in years:
+        found = client.wage_taxes(nmbrs_company_id, year)
+        declarations.unreadable += getattr(found, 'unreadable', [])
+        for declaration in found:
+            if declaration.year:
+                declarations.append(declaration)
+            else:
+                declarations.unreadable.append(NmbrsResponseError(
+                    'Nmbrs sent a wage tax declaration without its year.',
+                    operation='CompanyService.WageTax_GetList', detail='declaration %s' % declaration.id))
+    return declarations
 
 
 def payment_date(run):
@@ -76,7 +110,8 @@ class RelationImport:
         self.nmbrs_company_id = self.partner.nmbrs_company_id
         self.types = company._nmbrs_wanted_document_types()
         self.counts = defaultdict(Counter)  # document type -> created / skipped / failed
-        self.errors = {}  # document type -> its first NmbrsError
+        self.errors = {}  # document type -> its first error
+        self.empty = defaultdict(list)  # document type -> what Nmbrs answered empty, e.g. 'run 2026-03 (12)'
         self.error = None  # what stopped the whole relation, if anything
         self.arrived = Counter()  # (document type, year, period) -> documents created
         self._employee_partners = {}
@@ -89,19 +124,31 @@ class RelationImport:
     def run(self):
         years = import_years(self.company)
         runs = self._runs.result() if self._runs else fetch_runs(self.client, self.nmbrs_company_id, years)
-        # (fetch, store) per batch: fetch only calls Nmbrs, on another thread, so
+        run_types = [document_type for document_type in self.types if document_type in RUN_DOCUMENT_FLAGS]
+        for error in runs.unreadable:
+            # That run alone waits: it is looked at again at the next import.
+            for document_type in run_types:
+                self._failed(document_type, error)
+        # (types, fetch, store) per batch: fetch only calls Nmbrs, on another thread, so
         # the next batches download while this thread stores an earlier one.
         batches = []
         if 'wage_tax' in self.types:
-            batches.append(self._wage_tax_batch(years, runs))
-        if any(document_type in RUN_DOCUMENT_FLAGS for document_type in self.types):
+            batches.append((['wage_tax'], *self._wage_tax_batch(years, runs)))
+        if run_types:
             records = self._run_records(runs)
             stored = self._stored_run_keys(runs)
             batches += filter(None, (self._run_batch(run, records[run.id], stored.get(run.id, set()))
                                      for run in runs if run.is_locked))
             self.commit()
-        for (_fetch, store), fetched in zip(batches, fetch_in_order(fetch for fetch, _store in batches)):
-            store(fetched)
+        for (types, _fetch, store), fetched in zip(
+                batches, fetch_in_order(fetch for _types, fetch, _store in batches)):
+            try:
+                with self.env.cr.savepoint():
+                    store(fetched)
+            except Exception as error:  # noqa: BLE001 - one batch that cannot be stored must not stop the others
+                self.company._nmbrs_log_error(error, 'document import', self.partner)
+                for document_type in types:
+                    self._failed(document_type, error)
             self.commit()
 
     def _run_records(self, runs):
@@ -146,6 +193,9 @@ class RelationImport:
                 except NmbrsError as error:
                     failures.append(('payslip', error))
                     employees = []
+                failures += [('payslip', error) for error in getattr(employees, 'unreadable', ())]
+                if not employees and not failures:
+                    failures.append(('payslip', None))  # no employee in a locked run: asked again next time
                 for employee in employees:
                     prefix = self._key('payslip', run.id, employee.employee_id) + '/'
                     already = sum(key.startswith(prefix) for key in stored)
@@ -169,34 +219,44 @@ class RelationImport:
             failures, skipped, results = fetched
             complete = dict.fromkeys(wanted, True)
             for document_type, error in failures:
-                self._failed(document_type, error)
+                if error:
+                    self._failed(document_type, error)
+                else:
+                    self._empty(document_type, run.year, run.period_end)
                 complete[document_type] = False
             for document_type, count in skipped.items():
                 self.counts[document_type]['skipped'] += count
             values = []
             payslips = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
             partners = self._employees(
-                {employee_id: number for (employee_id, number), (pdfs, _error) in payslips.items() if pdfs})
+                {employee_id: number for (employee_id, number), (_pdfs, error) in payslips.items() if not error})
             for call, (result, error) in results.items():
                 document_type = call[0]
                 if error:
                     self._failed(document_type, error)
+                    complete[document_type] = False
+                elif not result:
+                    # Nmbrs may not have made the file yet: not done, so a later import asks again.
+                    self._empty(document_type, run.year, run.period_end,
+                                partners.get(call[1]) if document_type == 'payslip' else None)
                     complete[document_type] = False
                 elif document_type == 'payslip':
                     employee = partners.get(call[1])
                     for number, pdf in enumerate(result, start=1):
                         values.append(self._run_values(
                             run, 'payslip', pdf, self._key('payslip', run.id, call[1], number),
-                            file_name('payslip', run.year, run.period_end, employee.name, number), employee))
-                elif result:
+                            file_name(self.env, 'payslip', run.year, run.period_end, employee.name, number),
+                            employee))
+                else:
                     values.append(self._run_values(
                         run, document_type, result, self._key(document_type, run.id),
-                        file_name(document_type, run.year, run.period_end, self.partner.name)))
-            self._store(values)
+                        file_name(self.env, document_type, run.year, run.period_end, self.partner.name)))
+            for document_type, stored in self._store(values).items():
+                complete[document_type] = complete.get(document_type, True) and stored
             record.write({RUN_DOCUMENT_FLAGS[document_type]: True
                           for document_type, done in complete.items() if done})
 
-        return fetch, store
+        return wanted, fetch, store
 
     def _wage_tax_batch(self, years, runs):
         """(fetch, store) of the declarations of ``years`` not stored yet that the company's rule lets in."""
@@ -207,8 +267,7 @@ class RelationImport:
 
         def fetch():
             try:
-                declarations = [declaration for year in years
-                                for declaration in self.client.wage_taxes(self.nmbrs_company_id, year)]
+                declarations = fetch_declarations(self.client, self.nmbrs_company_id, years)
             except NmbrsError as error:
                 return error, [], {}, {}
             wanted = {declaration.id: declaration for declaration in declarations
@@ -222,16 +281,21 @@ class RelationImport:
             if list_error:
                 self._failed('wage_tax', list_error)
                 return
+            for error in declarations.unreadable:
+                self._failed('wage_tax', error)
             self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
             values = []
             for declaration_id, (xml, error) in results.items():
                 declaration = wanted[declaration_id]
                 if error:
                     self._failed('wage_tax', error)
-                elif xml:
+                elif not xml:
+                    self._empty('wage_tax', declaration.year, declaration.period)
+                else:
                     values.append({
                         'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': self._key('wage_tax', declaration_id),
-                        'name': file_name('wage_tax', declaration.year, declaration.period, self.partner.name),
+                        'name': file_name(self.env, 'wage_tax', declaration.year, declaration.period,
+                                          self.partner.name),
                         'year': declaration.year, 'period': declaration.period, 'nmbrs_status': declaration.status,
                         **self._common_values()})
             self._store(values)
@@ -249,7 +313,7 @@ class RelationImport:
             return lambda declaration: declaration.status in statuses
 
         def all_runs_locked(declaration):
-            period_runs = [run for run in runs if run.year == declaration.year
+            period_runs = [run for run in runs if run.year == declaration.year and declaration.period
                            and (run.period_start or run.period_end) <= declaration.period <= run.period_end]
             return bool(period_runs) and all(run.is_locked for run in period_runs)
         return all_runs_locked
@@ -278,18 +342,43 @@ class RelationImport:
         return self._employee_partners
 
     def _store(self, values):
+        """Store documents; a document that cannot be stored fails alone. Returns {type: all stored}."""
+        stored = {}
         if not values:
-            return
-        created, skipped = self.env['nmbrs.document']._nmbrs_store(values)
+            return stored
+        try:
+            with self.env.cr.savepoint():
+                created, skipped = self.env['nmbrs.document']._nmbrs_store(values)
+        except Exception:  # noqa: BLE001 - find the document at fault, store the others
+            created, skipped = self.env['nmbrs.document'].browse(), []
+            for document_values in values:
+                try:
+                    with self.env.cr.savepoint():
+                        one_created, one_skipped = self.env['nmbrs.document']._nmbrs_store([document_values])
+                except Exception as error:  # noqa: BLE001
+                    self.company._nmbrs_log_error(error, 'document import', self.partner)
+                    self._failed(document_values['document_type'], error)
+                    stored[document_values['document_type']] = False
+                    continue
+                created |= one_created
+                skipped += one_skipped
         for document in created:
             self.counts[document.document_type]['created'] += 1
             self.arrived[(document.document_type, document.year, document.period)] += 1
         for document_values in skipped:
             self.counts[document_values['document_type']]['skipped'] += 1
+        return {document_type: stored.get(document_type, True) for document_type in
+                {document_values['document_type'] for document_values in values}}
 
     def _failed(self, document_type, error):
         self.counts[document_type]['failed'] += 1
         self.errors.setdefault(document_type, error)
+
+    def _empty(self, document_type, year, period, employee=None):
+        """Nmbrs answered without a file: note which (period, and employee for a payslip); a later import asks again."""
+        self.counts[document_type]['empty'] += 1
+        self.empty[document_type].append(
+            '%s %s' % (period_label(year, period), employee.name) if employee else period_label(year, period))
 
     # ------------------------------------------------------------ telling the user
 

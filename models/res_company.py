@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from ..nmbrs import api_facts
 from ..nmbrs.client import NmbrsClient
 from .nmbrs_rate_limit import SharedRateLimiter
+from .res_company_errors import NmbrsAddressMissing
 
 _logger = logging.getLogger(__name__)
 
@@ -129,6 +130,9 @@ class ResCompany(models.Model):
         self.ensure_one()
         company = self.sudo()
         custom = company.nmbrs_environment == 'custom'
+        if custom and not company.nmbrs_api_url:
+            # Never fall back to production: 'Other address' is chosen on purpose, e.g. for a test server.
+            raise NmbrsAddressMissing('No address is filled in for the Nmbrs server.')
         get_param = self.env['ir.config_parameter'].sudo().get_param
         parameters = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
         options = {**{option: CLIENT_PARAMETERS[option](value) for option, value in parameters.items() if value},
@@ -147,6 +151,10 @@ class ResCompany(models.Model):
         """The language of what is stored for this company (chatter notes, sync errors): its partner's."""
         self.ensure_one()
         return self.partner_id.lang or 'en_US'
+
+    def _nmbrs_in_stored_lang(self):
+        """This company in the language of the texts the sync stores, whoever triggered the work."""
+        return self.with_context(lang=self._nmbrs_stored_lang())
 
     def _nmbrs_timezone(self):
         self.ensure_one()

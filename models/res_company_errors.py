@@ -1,10 +1,14 @@
+import logging
+import re
+
 from markupsafe import Markup
 
 from odoo import models
 from odoo.tools import LazyTranslate
 
-from ..nmbrs import errors
+from ..nmbrs import api_facts, errors
 
+_logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 # The To-Do titles of each kind of failure: one open To-Do per kind and record.
@@ -13,7 +17,27 @@ FAILURE_SUMMARIES = {
     'document_import': _lt("Nmbrs document import failed"),
     'relation_sync': _lt("Nmbrs sync failed"),
     'company_sync': _lt("Nmbrs relation sync failed"),
+    'annual_documents': _lt("Nmbrs annual documents failed"),
 }
+# Errors that every relation of the Odoo company would meet: reported once, on the company.
+CONNECTION_ERRORS = (errors.NmbrsAuthenticationError, errors.NmbrsPermissionError,
+                     errors.NmbrsSubscriptionError, errors.NmbrsConnectionError)
+# Longest part of a fault text of Nmbrs shown to the user: ASMX may append a whole stack trace.
+MAX_FAULT_TEXT = 300
+
+
+class NmbrsAddressMissing(errors.NmbrsConnectionError):
+    """*Other address* is chosen but no address is filled in: nothing is sent anywhere."""
+
+    transient = False
+
+
+def nmbrs_fault_text(error):
+    """The first line of Nmbrs's own text of a fault, without the .NET exception before '--->'."""
+    text = error.detail or ''
+    match = re.search(api_facts.FAULT_CODE_PATTERN, text)
+    text = (match.group(2) if match else text).strip()
+    return text.splitlines()[0][:MAX_FAULT_TEXT] if text else ''
 
 
 class ResCompany(models.Model):
@@ -21,8 +45,15 @@ class ResCompany(models.Model):
     _inherit = 'res.company'
 
     def _nmbrs_error_message(self, error):
-        """A translated message for a Nmbrs client error, saying what to do about it."""
+        """A translated message for an error, saying what to do about it.
+
+        The text of an unexpected (non-Nmbrs) exception is never part of it:
+        the message may end up in a To-Do that every reader of the relation sees.
+        """
         _ = self.env._
+        if not isinstance(error, errors.NmbrsError):
+            return _("The Nmbrs sync stopped on an unexpected error; the server log has the details. The next run "
+                     "tries again; if this persists, contact your Odoo partner.")
         if isinstance(error, errors.NmbrsAuthenticationError):
             return _("Nmbrs refused the login. Check the login e-mail, the API token and the tenant key "
                      "(the part of your Nmbrs address before .nmbrs.nl).")
@@ -37,6 +68,9 @@ class ResCompany(models.Model):
                      kind=kinds.get(error.record_kind, _("this data")), id=error.record_id or '')
         if isinstance(error, errors.NmbrsSubscriptionError):
             return _("This Nmbrs environment has no valid subscription. Contact Nmbrs.")
+        if isinstance(error, NmbrsAddressMissing):
+            return _("No Nmbrs address is filled in for 'Other address'. Fill it in under Settings > Nmbrs, "
+                     "or choose Nmbrs as server.")
         if isinstance(error, errors.NmbrsUncertainWriteError):
             return _("Nmbrs did not confirm the change (%(operation)s): it may not have arrived. It was not sent "
                      "again, so that Nmbrs never gets it twice; the next sync reads Nmbrs back and sends only "
@@ -46,44 +80,72 @@ class ResCompany(models.Model):
         if isinstance(error, errors.NmbrsConnectionError):
             return _("Nmbrs cannot be reached. Check the Nmbrs environment or address in the settings and the "
                      "internet connection of the Odoo server. Nothing was lost: the next run tries again.")
+        if isinstance(error, errors.NmbrsHTTPError) and error.status == 404:
+            return _("Nmbrs answered 'not found' (HTTP 404): the Nmbrs server address is wrong. Check the Nmbrs "
+                     "server in Settings > Nmbrs.")
         if isinstance(error, errors.NmbrsHTTPError):
             return _("Nmbrs answered with an error (HTTP %(status)s). Nothing was lost: the next run tries again.",
                      status=error.status)
         if isinstance(error, errors.NmbrsResponseError):
             return _("Nmbrs sent an answer that cannot be read. Nothing was lost: the next run tries again; "
                      "if this persists, contact your Odoo partner.")
+        text = nmbrs_fault_text(error)
+        if text and text != api_facts.FAULT_TEXTS[api_facts.ERROR_UNKNOWN]:
+            return _("Nmbrs reported an error (%(code)s): %(text)s. Try again later; if this persists, contact "
+                     "Nmbrs support.", code=error.code or '-', text=text)
         return _("Nmbrs reported an error it does not explain (%(detail)s). Try again later; if this "
                  "persists, contact Nmbrs support.", detail=error.code or '-')
 
-    def _nmbrs_failure_todo(self, record, failure):
-        """The open To-Do about ``failure`` (a key of FAILURE_SUMMARIES) on ``record``, and its title.
+    def _nmbrs_log_error(self, error, what, record=None):
+        """Write ``error`` to the server log with the operation and its detail, never the token.
 
-        The title is in the responsible user's language, whoever ran the sync,
-        so a scheduled run and a "Sync now" find the same To-Do.
+        An unexpected exception gets its traceback (call this from its except block).
         """
-        user = self._nmbrs_responsible_user()
-        summary = self.with_context(lang=user.lang).env._(FAILURE_SUMMARIES[failure])
-        todo = self.env.ref('mail.mail_activity_data_todo')
+        subject = '%s of %s' % (what, record.display_name if record else 'company %s' % self.id)
+        if isinstance(error, errors.NmbrsError):
+            _logger.warning('Nmbrs %s failed in %s: %s (%s)', subject, error.operation or '-',
+                            error.detail or error.message, type(error).__name__)
+        else:
+            _logger.exception('Nmbrs %s failed on an unexpected error', subject)
+
+    @staticmethod
+    def _nmbrs_error_details(error):
+        """The sync log's technical fields for ``error``: which call, and what exactly went wrong."""
+        if isinstance(error, errors.NmbrsError):
+            return {'error_operation': error.operation or False,
+                    'error_detail': error.detail or error.message}
+        return {'error_operation': False, 'error_detail': '%s: %s' % (type(error).__name__, error)}
+
+    def _nmbrs_failure_todos(self, record, failure):
+        """The open To-Dos about ``failure`` (a key of FAILURE_SUMMARIES) on ``record``.
+
+        Found by the failure they are about, not by their title: titles are
+        translated, and the language may have changed since.
+        """
         # Done activities stay on the record, archived.
-        open_todo = record.sudo().activity_ids.filtered(
-            lambda activity: activity.active and activity.activity_type_id == todo and activity.summary == summary)
-        return open_todo, summary, user
+        return record.sudo().activity_ids.filtered(
+            lambda activity: activity.active and activity.nmbrs_failure == failure)
 
     def _nmbrs_report_failure(self, record, failure, message):
         """Give the responsible user one open To-Do about ``failure`` on ``record``.
 
         While that To-Do is still open, the same failure adds nothing: an import
-        that fails every hour must not bury the user in activities.
+        that fails every hour must not bury the user in activities. Its title
+        is in the company's language, like every text the sync stores.
         """
         self.ensure_one()
-        open_todo, summary, user = self._nmbrs_failure_todo(record, failure)
+        open_todo = self._nmbrs_failure_todos(record, failure)
         if open_todo:
             return open_todo[:1]
+        summary = self._nmbrs_in_stored_lang().env._(FAILURE_SUMMARIES[failure])
         return record.sudo().activity_schedule(
-            'mail.mail_activity_data_todo', summary=summary, note=Markup('<p>%s</p>') % message, user_id=user.id)
+            'mail.mail_activity_data_todo', summary=summary, note=Markup('<p>%s</p>') % message,
+            user_id=self._nmbrs_responsible_user().id, nmbrs_failure=failure)
 
     def _nmbrs_resolve_failure(self, record, failure):
         """Mark the open To-Do about ``failure`` done once the failure is gone."""
         self.ensure_one()
-        open_todo, _summary, _user = self._nmbrs_failure_todo(record, failure)
-        open_todo.action_feedback(feedback=self.env._("Solved: the next Nmbrs run succeeded."))
+        open_todo = self._nmbrs_failure_todos(record, failure)
+        if open_todo:
+            open_todo.action_feedback(
+                feedback=self._nmbrs_in_stored_lang().env._("Solved: the next Nmbrs run succeeded."))

@@ -1,10 +1,14 @@
-import logging
+from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError
+from .res_company_errors import CONNECTION_ERRORS
 
-_logger = logging.getLogger(__name__)
+# The daily relation sync takes each company again once this long has passed since its last sync.
+RESYNC_AFTER = timedelta(hours=20)
 
 
 class ResCompany(models.Model):
@@ -19,38 +23,143 @@ class ResCompany(models.Model):
                 for debtor in client.debtors()
                 for company in client.companies_by_debtor(debtor.id)]
 
-    def _nmbrs_sync_relations(self):
-        """Sync this company's relations in its sync direction.
+    def _nmbrs_sync_relations(self, partners=None, trigger='manual', commit=None):
+        """Sync this company's relations (or only ``partners``) in its sync direction, relation by relation.
 
         Incoming: create or update relations from Nmbrs. Outgoing: send every
-        linked relation to Nmbrs. Raises NmbrsError when Nmbrs cannot be used at all.
+        linked relation to Nmbrs. Each relation is a unit of its own: its
+        failure is logged and marked on it, the others go on, and ``commit``
+        (the cron's) is called after each. Returns the sync log lines. Raises
+        NmbrsError when Nmbrs cannot be used at all (e.g. a refused login).
         """
         self.ensure_one()
-        partners = self.env['res.partner'].with_company(self)
-        if self.nmbrs_sync_direction == 'incoming':
-            with self._nmbrs_client() as client:
-                partners._nmbrs_import_relations(client)
+        # Notes, To-Dos and log lines are stored texts: in the company's language.
+        company = self.with_company(self)._nmbrs_in_stored_lang()
+        Partner = company.env['res.partner']
+        commit = commit or (lambda: None)
+        logs = company.env['nmbrs.sync.log']
+        if company.nmbrs_sync_direction == 'incoming':
+            with company._nmbrs_client() as client:
+                if partners is None:
+                    for nmbrs_company, debtor in company._nmbrs_companies_with_debtors(client):
+                        relation = Partner.search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
+                        logs |= company._nmbrs_sync_unit(
+                            lambda: Partner._nmbrs_import_company(client, nmbrs_company, debtor),
+                            relation, trigger, nmbrs_company.name)
+                        commit()
+                else:
+                    for partner in partners.with_env(company.env):
+                        logs |= company._nmbrs_sync_unit(
+                            lambda: partner._nmbrs_refresh_from_nmbrs(client) or partner, partner, trigger)
+                        commit()
         else:
-            partners.search([('nmbrs_linked', '=', True)])._nmbrs_push_to_nmbrs()
-        self.nmbrs_relation_sync_date = fields.Datetime.now()
+            linked = (partners if partners is not None else Partner.search([('nmbrs_linked', '=', True)]))
+            # A relation held for a check (a portal or website change) is not sent.
+            linked = linked.with_env(company.env).filtered(
+                lambda partner: partner.nmbrs_linked and partner.nmbrs_sync_state != 'held')
+            if linked:
+                # A refused login is the company's one failure, not one per relation.
+                with company._nmbrs_client(max_retries=0) as client:
+                    client.environment_get()
+            for partner in linked:
+                logs |= company._nmbrs_sync_unit(lambda: partner._nmbrs_push_to_nmbrs() or partner, partner, trigger)
+                commit()
+        company.nmbrs_relation_sync_date = fields.Datetime.now()
+        return logs
+
+    def _nmbrs_sync_unit(self, sync, partner, trigger, name=None):
+        """Run ``sync`` (one relation's sync, returning the relations it synced) isolated; its log line.
+
+        A failure that every relation would meet (e.g. a refused login) is
+        raised: the company's sync stops. Any other failure is this relation's alone.
+        """
+        log_values = {'company_id': self.id, 'partner_id': partner.id, 'kind': 'relations', 'trigger': trigger}
+        try:
+            with self.env.cr.savepoint():
+                synced = sync()
+        except CONNECTION_ERRORS:
+            raise
+        except Exception as error:  # noqa: BLE001 - one relation must never stop the others
+            if not (partner and isinstance(error, NmbrsError)):  # _nmbrs_mark_sync_failed logs those
+                self._nmbrs_log_error(error, 'relation sync', partner or None)
+            message = self._nmbrs_error_message(error)
+            if partner:
+                partner._nmbrs_mark_sync_failed(error)
+            else:
+                message = '%s: %s' % (name, message)
+                self._nmbrs_report_failure(self.partner_id, 'company_sync', message)
+            return self.env['nmbrs.sync.log'].create({
+                **log_values, 'state': 'failed', 'error': message, **self._nmbrs_error_details(error)})
+        failed = synced.filtered(lambda relation: relation.nmbrs_sync_state == 'error')
+        # A successful sync closes the open To-Dos of what it synced, whoever started it.
+        for relation in synced - failed:
+            self._nmbrs_resolve_failure(relation, 'relation_sync')
+        return self.env['nmbrs.sync.log'].create({
+            **log_values, 'partner_id': (partner or synced[:1]).id,
+            'state': 'failed' if failed else 'done', 'error': failed[:1].nmbrs_sync_error or False})
+
+    def _nmbrs_sync_relations_isolated(self, partners=None, trigger='cron'):
+        """The relation sync of this company in the cron: nothing it raises stops the cron.
+
+        Returns (sync log lines, None) or (failure log line, error).
+        """
+        self.ensure_one()
+        company = self.with_company(self)
+        cr = self.env.cr
+        try:
+            logs = company._nmbrs_sync_relations(partners, trigger=trigger, commit=cr.commit)
+        except Exception as error:  # noqa: BLE001 - one company must never stop the others
+            cr.rollback()
+            company = company._nmbrs_in_stored_lang()
+            company._nmbrs_log_error(error, 'relation sync')
+            message = company._nmbrs_error_message(error)
+            company._nmbrs_report_failure(company.partner_id, 'company_sync', message)
+            # Given a date all the same, so it is not first in line again every day.
+            company.nmbrs_relation_sync_date = fields.Datetime.now()
+            log = company.env['nmbrs.sync.log'].create({
+                'company_id': company.id, 'kind': 'relations', 'trigger': trigger, 'state': 'failed',
+                'error': message, **company._nmbrs_error_details(error)})
+            cr.commit()
+            return log, error
+        # A Nmbrs company that could not become a relation keeps the company's To-Do open.
+        if partners is None and not logs.filtered(lambda log: log.state == 'failed' and not log.partner_id):
+            company._nmbrs_resolve_failure(company.partner_id, 'company_sync')
+        cr.commit()
+        return logs, None
 
     @api.model
     def _cron_nmbrs_sync_relations(self):
-        """Scheduled relation sync of every connected company; one company's failure never stops the others."""
-        companies = self.search([('nmbrs_state', '=', 'connected')], order='nmbrs_relation_sync_date asc nulls first')
+        """The relation syncs users asked for, then the daily sync of every connected company.
+
+        One company's failure, expected or not, never stops the others.
+        """
         cron = self.env['ir.cron']
-        cron._commit_progress(remaining=len(companies))
-        for company in companies:
-            company = company.with_company(company)
-            try:
-                company._nmbrs_sync_relations()
-            except NmbrsError as error:
-                self.env.cr.rollback()
-                _logger.info('Nmbrs relation sync of company %s failed: %s', company.id, error.detail or error)
-                company._nmbrs_report_failure(
-                    company.partner_id, 'company_sync', company._nmbrs_error_message(error))
-                company.nmbrs_relation_sync_date = fields.Datetime.now()
-            else:
-                company._nmbrs_resolve_failure(company.partner_id, 'company_sync')
+        requests = self.env['nmbrs.sync.request'].search([('kind', '=', 'relations'), ('state', '=', 'queued')])
+        due = self.search([
+            ('nmbrs_state', '=', 'connected'), '|', ('nmbrs_relation_sync_date', '=', False),
+            ('nmbrs_relation_sync_date', '<', fields.Datetime.now() - RESYNC_AFTER),
+        ], order='nmbrs_relation_sync_date asc nulls first')
+        cron._commit_progress(remaining=len(requests) + len(due))
+        for request in requests:
+            request._nmbrs_sync_relations()
+            if not cron._commit_progress(1):
+                return
+        for company in due:
+            company._nmbrs_sync_relations_isolated()
             if not cron._commit_progress(1):
                 break
+
+    def _nmbrs_relation_sync_report(self, logs, error):
+        """The inbox message about a relation sync a user asked for."""
+        _ = self.env._
+        if error:
+            return Markup('<p>%s</p>') % _("The Nmbrs relation sync failed: %(reason)s",
+                                           reason=self._nmbrs_error_message(error))
+        failed = logs.filtered(lambda log: log.state == 'failed')
+        body = Markup('<p>%s</p>') % _("Nmbrs relation sync done: %(count)s relations in step with Nmbrs.",
+                                       count=len(logs - failed))
+        if failed:
+            body += Markup('<p>%s</p>') % _("These relations could not be synced:")
+            body += self.env['nmbrs.sync.request']._nmbrs_table(
+                (log.partner_id.display_name or '-', log.error) for log in failed)
+        return body

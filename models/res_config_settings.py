@@ -1,8 +1,6 @@
 from odoo import fields, models
 
-from ..nmbrs.errors import NmbrsError
 from .res_company_connection import SOFT_RELOAD
-
 
 
 class ResConfigSettings(models.TransientModel):
@@ -51,18 +49,34 @@ class ResConfigSettings(models.TransientModel):
             next_action=SOFT_RELOAD)
 
     def action_nmbrs_sync_relations(self):
-        """Run this company's relation sync now."""
+        """Start this company's relation sync in the background, once a quick check says Nmbrs lets us in."""
         self.ensure_one()
-        company = self.company_id.with_company(self.company_id)
-        try:
-            company._nmbrs_sync_relations()
-        except NmbrsError as error:
-            return company._nmbrs_notification(False, company._nmbrs_error_message(error))
-        return company._nmbrs_notification(True, self.env._("The relations are in step with Nmbrs."))
+        company = self.company_id
+        ok, message = company._nmbrs_test_connection()
+        if not ok:
+            return company._nmbrs_notification(False, message)
+        self.env['nmbrs.sync.request']._nmbrs_start(company, 'relations')
+        return company._nmbrs_notification(True, self.env._(
+            "The relation sync started in the background. You get a message in your inbox when it is done."))
 
     def action_nmbrs_import_documents(self):
-        """Import the payroll documents of every linked relation of this company now."""
+        """Start the import of every linked relation's payroll documents in the background.
+
+        A quick connection check first, so a wrong login or tenant key is told at once.
+        """
         self.ensure_one()
-        company = self.company_id.with_company(self.company_id)
-        outcomes = company._nmbrs_import_documents()
-        return company._nmbrs_notification(*self.env['res.partner']._nmbrs_import_summary(outcomes))
+        company = self.company_id
+        if not company._nmbrs_wanted_document_types():
+            return company._nmbrs_notification(False, self.env._(
+                "Switch on at least one kind of document to import first."))
+        relations = company._nmbrs_linked_relations()
+        if not relations:
+            return company._nmbrs_notification(False, self.env._(
+                "No relation is linked to a Nmbrs company yet. Link relations first, or sync the relations."))
+        ok, message = company._nmbrs_test_connection()
+        if not ok:
+            return company._nmbrs_notification(False, message)
+        self.env['nmbrs.sync.request']._nmbrs_start(company, 'documents')
+        return company._nmbrs_notification(True, self.env._(
+            "The import of the payroll documents of %(count)s relations started in the background. You get a "
+            "message in your inbox when it is done.", count=len(relations)))

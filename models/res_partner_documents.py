@@ -37,24 +37,34 @@ class ResPartner(models.Model):
         action['context'] = {'search_default_group_by_period': 1}
         return action
 
+    def _nmbrs_document_relations(self):
+        """The company relations whose documents these relations have: an employee contact counts for its company."""
+        return self.filtered('nmbrs_company_id') | self.filtered('nmbrs_employee_id').parent_id.filtered(
+            'nmbrs_company_id')
+
     def _nmbrs_import_documents(self):
         """Import now the payroll documents of these relations in the current Odoo company.
 
-        Employee contacts count for their company relation. Returns the
-        outcome of each relation (see res.company._nmbrs_import_documents).
+        Returns the outcome of each relation (see res.company._nmbrs_import_documents).
         """
         company = self.env.company
-        relations = self.filtered('nmbrs_company_id') | self.filtered('nmbrs_employee_id').parent_id.filtered(
-            'nmbrs_company_id')
+        relations = self._nmbrs_document_relations()
         if not relations or company.nmbrs_state != 'connected':
             return []
         return company._nmbrs_import_documents(relations)
 
     def _nmbrs_import_summary(self, outcomes):
-        """``(ok, message)`` telling the user what an import of these relations brought."""
+        """``(ok, message)`` telling the user what an import of these relations brought, and why not all."""
+        _ = self.env._
         outcomes = [outcome for outcome in outcomes if outcome]
         created = sum(counts['created'] for outcome in outcomes for counts in outcome.counts.values())
-        if any(outcome.error or outcome.errors for outcome in outcomes):
-            return False, self.env._("%(count)s new payroll documents imported; some could not be imported. "
-                                     "The To-Do on the relation says why.", count=created)
-        return True, self.env._("%(count)s new payroll documents imported from Nmbrs.", count=created)
+        failures = [error for outcome in outcomes for error in [outcome.error, *outcome.errors.values()] if error]
+        if failures:
+            reason = self.env.company._nmbrs_error_message(failures[0])
+            if created:
+                return False, _("%(count)s new payroll documents imported, but not all: %(reason)s",
+                                count=created, reason=reason)
+            return False, _("The payroll documents could not be imported: %(reason)s", reason=reason)
+        if not created:
+            return True, _("No new payroll documents in Nmbrs.")
+        return True, _("%(count)s new payroll documents imported from Nmbrs.", count=created)

@@ -47,9 +47,18 @@ class ResPartner(models.Model):
         return action
 
     def action_nmbrs_sync_now(self):
-        """Sync these relations in the company's direction, then import their payroll documents."""
+        """Sync these relations in the company's direction, then import their payroll documents.
+
+        One relation is synced at once; several go to the background (the
+        relation sync's scheduled action), which reports in the user's inbox.
+        """
         company = self._nmbrs_check_sync_allowed()
         linked = self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id)
+        if len(linked) > 1:
+            self.env['nmbrs.sync.request']._nmbrs_start(company, 'relations', linked)
+            return company._nmbrs_notification(True, self.env._(
+                "The sync of %(count)s relations started in the background. You get a message in your inbox when "
+                "it is done.", count=len(linked)))
         if company.nmbrs_sync_direction == 'incoming':
             try:
                 with company._nmbrs_client() as client:
@@ -64,7 +73,8 @@ class ResPartner(models.Model):
         outcomes = self._nmbrs_import_documents()
         failed = linked.filtered(lambda partner: partner.nmbrs_sync_state == 'error')
         if failed:
-            return company._nmbrs_notification(False, failed[0].nmbrs_sync_error)
+            # The reload shows the failure on the relation's Nmbrs tab at once.
+            return company._nmbrs_notification(False, failed[0].nmbrs_sync_error, next_action=SOFT_RELOAD)
         # A soft reload shows the new documents in the smart button at once.
         return company._nmbrs_notification(*self._nmbrs_import_summary(outcomes), next_action=SOFT_RELOAD)
 

@@ -25,19 +25,21 @@ class ResPartner(models.Model):
     _inherit = 'res.partner'
 
     @api.model
-    def _nmbrs_import_relations(self, client):
-        """Create or update a relation for every Nmbrs company the connection sees, with its employees."""
-        for nmbrs_company, debtor in self.env.company._nmbrs_companies_with_debtors(client):
-            partner, created = self._nmbrs_company_partner(nmbrs_company)
-            partner._nmbrs_update_from_company(client, nmbrs_company, debtor, created=created)
-            employees = client.all_employees(nmbrs_company.id)
-            roster = EmployeeRoster(client, nmbrs_company.id, employees=employees)
-            contacts, created = partner._nmbrs_employee_contacts(
-                roster, {employee.id: employee.number for employee in employees})
-            for employee in employees:
-                contact = contacts[employee.id]
-                contact._nmbrs_update_from_employee(
-                    employee.id, roster.personal_info(employee.id), created=contact in created)
+    def _nmbrs_import_company(self, client, nmbrs_company, debtor):
+        """Create or update the relation of a Nmbrs company, with its employees; returns them all."""
+        partner, created = self._nmbrs_company_partner(nmbrs_company)
+        partner._nmbrs_update_from_company(client, nmbrs_company, debtor, created=created)
+        employees = client.all_employees(nmbrs_company.id)
+        roster = EmployeeRoster(client, nmbrs_company.id, employees=employees)
+        contacts, created = partner._nmbrs_employee_contacts(
+            roster, {employee.id: employee.number for employee in employees})
+        synced = partner
+        for employee in employees:
+            contact = contacts[employee.id]
+            contact._nmbrs_update_from_employee(
+                employee.id, roster.personal_info(employee.id), created=contact in created)
+            synced |= contact
+        return synced
 
     def _nmbrs_refresh_from_nmbrs(self, client):
         """Update these linked relations from Nmbrs (companies and employees alike)."""

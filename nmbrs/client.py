@@ -74,9 +74,9 @@ DECODERS = {
     (COMPANY, 'List_GetAll'): partial(soap.records, record_class=Company),
     (COMPANY, 'List_GetByDebtor'): partial(soap.records, record_class=Company),
     (COMPANY, 'Company_GetCurrentPeriod'): _current_period,
-    (COMPANY, 'Run_GetList'): partial(soap.records, record_class=Run),
-    (COMPANY, 'Run_GetEmployeesByRunCompany'): partial(soap.records, record_class=RunEmployee),
-    (COMPANY, 'WageTax_GetList'): partial(soap.records, record_class=WageTax),
+    (COMPANY, 'Run_GetList'): partial(soap.records, record_class=Run, each_apart=True),
+    (COMPANY, 'Run_GetEmployeesByRunCompany'): partial(soap.records, record_class=RunEmployee, each_apart=True),
+    (COMPANY, 'WageTax_GetList'): partial(soap.records, record_class=WageTax, each_apart=True),
     (COMPANY, 'WageTax_GetXML'): soap.escaped_xml,
     (COMPANY, 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2'): soap.pdfs,
     (COMPANY, 'SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2'): soap.pdf,
@@ -173,7 +173,10 @@ class NmbrsClient(NmbrsApi):
         for attempt in range(self.max_retries + 1):
             try:
                 status, body = self._post(service, operation, envelope)
-                return self._decode(service, operation, status, body, params)
+                value = self._decode(service, operation, status, body, params)
+                for error in getattr(value, 'unreadable', ()):
+                    error.operation = right
+                return value
             except NmbrsError as error:
                 error.redact(self._token)
                 error.operation = error.operation or right
@@ -257,13 +260,16 @@ class NmbrsClient(NmbrsApi):
         return self.call(COMPANY, 'Company_GetCurrentPeriod', company_id=company_id)
 
     def runs(self, company_id: int, year: int) -> list[Run]:
+        """The company's payroll runs of ``year``; runs that cannot be read are listed in ``.unreadable``."""
         return self.call(COMPANY, 'Run_GetList', company_id=company_id, year=year)
 
     def run_employees(self, company_id: int, run_id: int, year: int) -> list[RunEmployee]:
+        """The employees paid in a run; those that cannot be read are listed in ``.unreadable``."""
         return self.call(COMPANY, 'Run_GetEmployeesByRunCompany',
                          company_id=company_id, run_id=run_id, year=year)
 
     def wage_taxes(self, company_id: int, year: int) -> list[WageTax]:
+        """The company's wage tax declarations of ``year``; those that cannot be read are in ``.unreadable``."""
         return self.call(COMPANY, 'WageTax_GetList', company_id=company_id, year=year)
 
     def wage_tax_xml(self, company_id: int, wage_tax_id: int) -> bytes | None:

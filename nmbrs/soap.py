@@ -314,12 +314,33 @@ def record(element, record_class):
     return record_class(**values)
 
 
-def records(result, record_class):
-    """The items of a list result; a missing or empty result and nil items give no records."""
+class Records(list):
+    """The records of a list result; ``unreadable`` holds the NmbrsResponseError of each item left out."""
+
+    def __init__(self, items=(), unreadable=()):
+        super().__init__(items)
+        self.unreadable = list(unreadable)
+
+
+def records(result, record_class, each_apart=False):
+    """The items of a list result; a missing or empty result and nil items give no records.
+
+    With ``each_apart`` an item that cannot be read is left out and its error
+    kept in ``unreadable``, so one bad item (e.g. a payroll run) does not hide the others.
+    """
+    found = Records()
     if result is None:
-        return []
-    return [record(item, record_class) for item in result.iterchildren(etree.Element)
-            if not is_nil(item)]
+        return found
+    for item in result.iterchildren(etree.Element):
+        if is_nil(item):
+            continue
+        try:
+            found.append(record(item, record_class))
+        except NmbrsResponseError as error:
+            if not each_apart:
+                raise
+            found.unreadable.append(error)
+    return found
 
 
 def value(result, value_type):

@@ -111,12 +111,18 @@ class NmbrsSandboxMixin(LocalHttpMixin):
 
 
 class NmbrsSandboxCase(NmbrsSandboxMixin, TransactionCase):
-    """A test case whose company is connected to its own local Nmbrs sandbox."""
+    """A test case whose company is connected to its own local Nmbrs sandbox.
+
+    The company writes English: what the sync stores (file names, notes,
+    To-Dos, log lines) is in its partner's language, and the test database
+    has Dutch installed.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.connect_company(cls.company, cls.sandbox)
+        cls.company.partner_id.lang = 'en_US'
 
 
 class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):
@@ -141,8 +147,10 @@ class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):
                 groups='base.group_system,base.group_partner_manager,nmbrs_connector.group_nmbrs_manager'),
         }
         cls.tour_users['en_US'].lang = 'en_US'
-        # A Dutch office: Odoo's default name "My Company" would read as an English term on a Dutch screen.
+        # A Dutch office: Odoo's default name "My Company" would read as an English term on a Dutch screen,
+        # and what the sync stores (file names, log lines) is in the company's language.
         cls.company.name = 'Administratiekantoor Voorbeeld B.V.'
+        cls.company.partner_id.lang = 'nl_NL'
 
     def start_nmbrs_tour(self, url, tour, lang, **kwargs):
         """Run ``tour`` at ``url`` logged in as the user of ``lang``."""
