@@ -34,7 +34,3 @@ class NmbrsRun(models.Model):
 
     _company_run_uniq = models.Constraint(
         'UNIQUE(company_id, nmbrs_company_id, nmbrs_run_id)', 'This Nmbrs run is already known.')
-
-    def _is_done(self, document_type):
-        self.ensure_one()
-        return self[RUN_DOCUMENT_FLAGS[document_type]]

@@ -1,4 +1,3 @@
-import logging
 import re
 
 import pytz
@@ -10,8 +9,6 @@ from ..nmbrs import api_facts
 from ..nmbrs.client import NmbrsClient
 from .nmbrs_rate_limit import SharedRateLimiter
 from .res_company_errors import NmbrsAddressMissing
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = 'Europe/Amsterdam'
 TENANT_KEY_PATTERN = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')

@@ -243,6 +243,3 @@ def salary_documents_get_annual_statement_pdf(dataset, user, employee_id, year):
     employee = dataset.employee_for(user, employee_id)
     return _pdf_result(documents.annual_statement_pdf(dataset, employee, year))
 
-
-def operations_of(service):
-    return {operation for known_service, operation in HANDLERS if known_service == service}
