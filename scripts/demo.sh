@@ -16,6 +16,7 @@ db=${DEMO_DB:-nmbrs_demo}
 http_port=${HTTP_PORT:-8069}
 sandbox_port=${SANDBOX_PORT:-8899}
 conf=$(odoo_config "$db")
+cat "$REPO/scripts/demo_console.conf" >> "$conf"
 pids=()
 
 cleanup() {
@@ -45,7 +46,10 @@ export NMBRS_USERNAME NMBRS_TOKEN NMBRS_TENANT_KEY
 log "creating the database $db with the addon"
 dropdb --if-exists --force "$db"
 rm -rf "$LOCAL/data/filestore/$db"
-odoo server -c "$conf" -d "$db" -i nmbrs_connector --stop-after-init --log-level=warn
+# docutils reports the markup slips of Odoo's own module descriptions (mail's)
+# on stderr while the modules are listed: not the user's concern.
+odoo server -c "$conf" -d "$db" -i nmbrs_connector --stop-after-init --log-level=warn 2>&1 \
+  | { grep -Ev '^<string>:[0-9]+: \((ERROR|WARNING)/[0-9]\)' || true; }
 
 log "connecting the company to Nmbrs and importing the documents"
 odoo shell -c "$conf" -d "$db" --log-level=warn --no-http < "$REPO/scripts/demo_prepare.py"

@@ -2,6 +2,7 @@ from . import test_annual_documents
 from . import test_background_jobs
 from . import test_company_connection
 from . import test_cron_isolation
+from . import test_demo_console
 from . import test_document_access
 from . import test_document_import
 from . import test_employee_contacts
