@@ -14,7 +14,7 @@ from odoo.tools.misc import format_date
 from ..nmbrs.dates import local_date
 from ..nmbrs.errors import NmbrsError, NmbrsResponseError
 from ..nmbrs.parallel import fetch_all, fetch_in_order
-from ..nmbrs.soap import Records
+from ..nmbrs.records import Records
 from .nmbrs_document import document_file_name, period_label
 from .nmbrs_run import RUN_DOCUMENT_FLAGS
 from .res_partner_employee import EmployeeRoster

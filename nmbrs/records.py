@@ -219,3 +219,12 @@ class WorkCost:
     work_cost_to_pay: Decimal | None = None
     work_cost_estimated: Decimal | None = None
     work_cost_paid: Decimal | None = None
+
+
+class Records(list):
+    """The records of a list answer; ``unreadable`` holds the NmbrsResponseError of each item left out,
+    so one item that cannot be read (e.g. a payroll run) does not hide the others."""
+
+    def __init__(self, items=(), unreadable=()):
+        super().__init__(items)
+        self.unreadable = list(unreadable)

@@ -47,6 +47,7 @@ from .records import (
     Debtor,
     Employee,
     PersonalInfo,
+    Records,
     Run,
     RunEmployee,
     UserInfo,
@@ -394,27 +395,16 @@ class NmbrsRestClient(NmbrsApi):
     # ------------------------------------------------------------ payroll
 
     def runs(self, company_id, year):
-        return [Run(id=_required(item, 'payrollRunId'), number=_integer(item, 'number'), year=_integer(item, 'year'),
-                    period_start=_integer(item, 'periodStart'), period_end=_integer(item, 'periodEnd'),
-                    description=_text(item, 'description'), run_at=_datetime(item, 'createdAt'),
-                    is_locked=_boolean(item, 'locked'), run_type=_text(item, 'type'))
-                for item in self._list('getCompanyPayrollRuns', {'companyId': company_id}, {'year': year})]
+        return _each_apart('getCompanyPayrollRuns', _run, self._list(
+            'getCompanyPayrollRuns', {'companyId': company_id}, {'year': year}))
 
     def run_employees(self, company_id, run_id, year):
-        return [RunEmployee(employee_id=_required(item, 'employeeId'),
-                            employee_number=_integer(item, 'employeeNumber'))
-                for item in self._list('getEmployeesInPayrollRun', {'companyId': company_id,
-                                                                   'payrollRunId': run_id}, {'year': year})]
+        return _each_apart('getEmployeesInPayrollRun', _run_employee, self._list(
+            'getEmployeesInPayrollRun', {'companyId': company_id, 'payrollRunId': run_id}, {'year': year}))
 
     def wage_taxes(self, company_id, year):
-        return [WageTax(id=_required(item, 'wageTaxId'), serial_number=_integer(item, 'serialNumber'),
-                        payment_reference=_text(item, 'paymentReference'),
-                        total_general=_integer(item, 'totalGeneral'), period=_integer(item, 'period'),
-                        year=_integer(item, 'year'), status=_text(item, 'status'), sent_at=_datetime(item, 'sentAt'),
-                        period_start=_date(item, 'periodStart'), period_end=_date(item, 'periodEnd'),
-                        correction_period_start=_date(item, 'correctionPeriodStart'),
-                        correction_period_end=_date(item, 'correctionPeriodEnd'))
-                for item in self._list('getCompanyWageTaxes', {'companyId': company_id}, {'year': year})]
+        return _each_apart('getCompanyWageTaxes', _wage_tax, self._list(
+            'getCompanyWageTaxes', {'companyId': company_id}, {'year': year}))
 
     def wage_tax_xml(self, company_id, wage_tax_id):
         return self.document('getWageTaxXML', {'companyId': company_id, 'wageTaxId': wage_tax_id})
@@ -504,6 +494,40 @@ def _json(content):
         return json.loads(content, parse_float=Decimal)
     except ValueError as error:
         raise NmbrsResponseError('Nmbrs sent an answer that could not be read.', detail=str(error)[:200]) from None
+
+
+def _each_apart(operation_id, read, items):
+    """The records of a list's items: one that cannot be read is left out and its error kept in ``unreadable``."""
+    found = Records()
+    for item in items:
+        try:
+            if not isinstance(item, dict):
+                raise _unreadable(item, 'object')
+            found.append(read(item))
+        except NmbrsResponseError as error:
+            error.operation = operation_id
+            found.unreadable.append(error)
+    return found
+
+
+def _run(item):
+    return Run(id=_required(item, 'payrollRunId'), number=_integer(item, 'number'), year=_integer(item, 'year'),
+               period_start=_integer(item, 'periodStart'), period_end=_integer(item, 'periodEnd'),
+               description=_text(item, 'description'), run_at=_datetime(item, 'createdAt'),
+               is_locked=_boolean(item, 'locked'), run_type=_text(item, 'type'))
+
+
+def _run_employee(item):
+    return RunEmployee(employee_id=_required(item, 'employeeId'), employee_number=_integer(item, 'employeeNumber'))
+
+
+def _wage_tax(item):
+    return WageTax(id=_required(item, 'wageTaxId'), serial_number=_integer(item, 'serialNumber'),
+                   payment_reference=_text(item, 'paymentReference'), total_general=_integer(item, 'totalGeneral'),
+                   period=_integer(item, 'period'), year=_integer(item, 'year'), status=_text(item, 'status'),
+                   sent_at=_datetime(item, 'sentAt'), period_start=_date(item, 'periodStart'),
+                   period_end=_date(item, 'periodEnd'), correction_period_start=_date(item, 'correctionPeriodStart'),
+                   correction_period_end=_date(item, 'correctionPeriodEnd'))
 
 
 def _unreadable(value, kind):

@@ -25,6 +25,7 @@ from .errors import (
     NmbrsSubscriptionError,
     NmbrsUnknownError,
 )
+from .records import Records
 
 SOAP_11 = '1.1'
 SOAP_12 = '1.2'
@@ -312,14 +313,6 @@ def record(element, record_class):
             raise _unexpected_shape('%s without %s' % (etree.QName(element).localname, wire_name))
         values[record_field.name] = value
     return record_class(**values)
-
-
-class Records(list):
-    """The records of a list result; ``unreadable`` holds the NmbrsResponseError of each item left out."""
-
-    def __init__(self, items=(), unreadable=()):
-        super().__init__(items)
-        self.unreadable = list(unreadable)
 
 
 def records(result, record_class, each_apart=False):

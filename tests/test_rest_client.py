@@ -111,6 +111,29 @@ class TestRestReads(RestSandboxCase):
         self.assertEqual([(e.employee_id, e.employee_number) for e in employees],
                          [(guid('employee', i), self.sandbox.dataset.employees[i].number) for i in expected[0].pay])
 
+    def test_an_unreadable_run_or_declaration_is_left_out_alone(self):
+        company_id = guid('company', self.company.id)
+        run = self.first_run
+        declaration = self.sandbox.dataset.company_declarations(self.company.id, self.year)[0]
+        for record, field, bad in ((run, 'number', 'twee'), (declaration, 'total_general', 'veel')):
+            self.addCleanup(setattr, record, field, getattr(record, field))
+            setattr(record, field, bad)
+
+        runs = self.client.runs(company_id, self.year)
+        declarations = self.client.wage_taxes(company_id, self.year)
+
+        expected_runs = self.sandbox.dataset.company_runs(self.company.id, self.year)
+        self.assertEqual([r.id for r in runs], [guid('run', r.id) for r in expected_runs if r is not run])
+        self.assertEqual(len(declarations), len(self.sandbox.dataset.company_declarations(
+            self.company.id, self.year)) - 1)
+        [bad_run], [bad_declaration] = runs.unreadable, declarations.unreadable
+        self.assertEqual((bad_run.operation, bad_run.detail), ('getCompanyPayrollRuns', "'twee' is not a valid integer"))
+        self.assertEqual((bad_declaration.operation, bad_declaration.detail),
+                         ('getCompanyWageTaxes', "'veel' is not a valid integer"))
+        # The sandbox broke Nmbrs's description on purpose here.
+        self.assertTrue(self.contract.found)
+        self.contract.found.clear()
+
     def test_wage_taxes_and_their_documents(self):
         company_id = guid('company', self.company.id)
         declarations = self.client.wage_taxes(company_id, self.year)
