@@ -4,6 +4,9 @@ import re
 from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models, tools
+from odoo.tools.misc import formatLang
+
+from .nmbrs_wage_tax_status import wage_tax_status_label
 
 DOCUMENT_TYPES = [
     ('wage_tax', 'Wage tax declaration'),
@@ -26,6 +29,16 @@ def document_file_name(extension, *parts):
     """
     stem = UNSAFE_FILE_NAME_CHARACTERS.sub(' ', ' '.join(str(part) for part in parts if part))
     return '%s.%s' % (' '.join(stem.split()).rstrip('. '), extension)
+
+
+def file_size_text(env, size):
+    """'1.06 KB' for 1,081 bytes, in the user's language, as Odoo shows the size of a file elsewhere."""
+    if size < 1024:
+        return env._("%(count)s bytes", count=size)
+    for unit in ('KB', 'MB', 'GB'):
+        size /= 1024
+        if size < 1024 or unit == 'GB':
+            return '%s %s' % (formatLang(env, size, digits=2), unit)
 
 
 def period_label(year, period):
@@ -52,20 +65,25 @@ class NmbrsDocument(models.Model):
     employee_partner_id = fields.Many2one(
         'res.partner', 'Employee', readonly=True, index='btree_not_null', ondelete='restrict',
         help="For payslips and employee annual statements: the employee's contact.")
-    year = fields.Integer(required=True, readonly=True)
-    period = fields.Integer('Period number', readonly=True, help="The payroll period within the year, e.g. the month.")
+    # Years, periods, ids and numbers are no quantities: no sums of them in the pivot or in groups.
+    year = fields.Integer(required=True, readonly=True, aggregator=None)
+    period = fields.Integer(
+        'Period number', readonly=True, aggregator=None, help="The payroll period within the year, e.g. the month.")
     period_label = fields.Char('Period', compute='_compute_period_label', store=True)
-    nmbrs_company_id = fields.Integer('Nmbrs company ID', readonly=True)
-    nmbrs_run_id = fields.Integer('Nmbrs run ID', readonly=True)
-    nmbrs_run_number = fields.Integer('Run number', readonly=True)
+    nmbrs_company_id = fields.Integer('Nmbrs company ID', readonly=True, aggregator=None)
+    nmbrs_run_id = fields.Integer('Nmbrs run ID', readonly=True, aggregator=None)
+    nmbrs_run_number = fields.Integer('Run number', readonly=True, aggregator=None)
     nmbrs_key = fields.Char(
         'Nmbrs key', required=True, readonly=True,
         help="What identifies the document in Nmbrs, e.g. payslip/company/run/employee/number.")
     nmbrs_status = fields.Char(
-        'Declaration status', readonly=True, help="The status of the wage tax declaration in Nmbrs when imported.")
+        'Status in Nmbrs', readonly=True, help="The status of the wage tax declaration in Nmbrs when imported.")
+    nmbrs_status_text = fields.Char(
+        'Declaration status', compute='_compute_nmbrs_status_text',
+        help="The status of the wage tax declaration in Nmbrs when imported, in words, with Nmbrs's own text.")
     annual_kind = fields.Char('Annual document kind', readonly=True)
     attachment_id = fields.Many2one('ir.attachment', 'File', readonly=True, ondelete='set null')
-    file_size = fields.Integer(related='attachment_id.file_size')
+    file_size_text = fields.Char('File size', compute='_compute_file_size_text')
     checksum = fields.Char(readonly=True, help="SHA-1 of the file as Nmbrs delivered it.")
     import_date = fields.Datetime('Imported on', required=True, readonly=True, default=fields.Datetime.now)
     company_id = fields.Many2one(
@@ -78,6 +96,19 @@ class NmbrsDocument(models.Model):
     def _compute_period_label(self):
         for document in self:
             document.period_label = period_label(document.year, document.period)
+
+    @api.depends('nmbrs_status')
+    @api.depends_context('lang')
+    def _compute_nmbrs_status_text(self):
+        for document in self:
+            document.nmbrs_status_text = wage_tax_status_label(self.env, document.nmbrs_status)
+
+    @api.depends('attachment_id.file_size')
+    @api.depends_context('lang')
+    def _compute_file_size_text(self):
+        for document in self:
+            attachment = document.attachment_id
+            document.file_size_text = file_size_text(self.env, attachment.file_size) if attachment else False
 
     def action_download(self):
         self.ensure_one()

@@ -1,6 +1,26 @@
 from psycopg2.errors import UniqueViolation
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+from odoo.tools import LazyTranslate
+
+from ..nmbrs.api_facts import WAGE_TAX_STATUS_MEANINGS
+
+_lt = LazyTranslate(__name__)
+
+# What a known status means, in words an accountant reads (see WAGE_TAX_STATUS_MEANINGS).
+WAGE_TAX_STATUS_LABELS = {
+    'created': _lt("Created, not sent yet"),
+    'sent': _lt("Sent to the tax office"),
+    'sent_external': _lt("Sent outside Nmbrs"),
+}
+
+
+def wage_tax_status_label(env, status):
+    """'Sent outside Nmbrs (SentExternal)' in the user's language; an unknown status as Nmbrs wrote it."""
+    meaning = WAGE_TAX_STATUS_MEANINGS.get(status or '')
+    if not meaning:
+        return status or ''
+    return '%s (%s)' % (env._(WAGE_TAX_STATUS_LABELS[meaning]), status)
 
 
 class NmbrsWageTaxStatus(models.Model):
@@ -19,6 +39,12 @@ class NmbrsWageTaxStatus(models.Model):
     last_seen = fields.Datetime(readonly=True)
 
     _name_company_uniq = models.Constraint('UNIQUE(name, company_id)', 'This status is already known.')
+
+    @api.depends('name')
+    @api.depends_context('lang')
+    def _compute_display_name(self):
+        for status in self:
+            status.display_name = wage_tax_status_label(self.env, status.name)
 
     def _record_seen(self, company, names):
         """Remember the status texts Nmbrs returned for ``company``."""

@@ -34,7 +34,7 @@ class ResPartner(models.Model):
     def action_open_nmbrs_documents(self):
         action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector.action_nmbrs_document')
         action['domain'] = self._nmbrs_documents_domain()
-        action['context'] = {'search_default_group_by_period': 1}
+        action['context'] = {'search_default_group_by_period': 1, 'nmbrs_documents_of_one_relation': True}
         return action
 
     def _nmbrs_document_relations(self):

@@ -88,6 +88,16 @@ ANNUAL_DOCUMENT_OPERATION_PREFIX = 'SalaryDocuments_AnnualDocument_'
 # Wage tax declaration Status is free text; real values are UNVERIFIED.
 # The sandbox uses these placeholders; the addon never relies on them.
 SANDBOX_WAGE_TAX_STATUSES = ('Created', 'Sent', 'SentExternal')
+# What a status text means, for the spellings seen in samples and docs, so the
+# screens can say it in words; any other text is shown as Nmbrs wrote it.
+# WageTax_SetSentExternal "sets the status to Sent as External": whether Nmbrs
+# then writes 'SentExternal' or 'Sent as External' is UNVERIFIED, both are known.
+WAGE_TAX_STATUS_MEANINGS = {
+    'Created': 'created',
+    'Sent': 'sent',
+    'SentExternal': 'sent_external',
+    'Sent as External': 'sent_external',
+}
 
 # Employee type ids come from EmployeeType_GetList; whether one id means "all"
 # is UNVERIFIED, so callers list every type.

@@ -4,7 +4,9 @@ from . import test_company_connection
 from . import test_cron_isolation
 from . import test_demo_console
 from . import test_document_access
+from . import test_document_display
 from . import test_document_import
+from . import test_document_tours
 from . import test_employee_contacts
 from . import test_error_reporting
 from . import test_import_faults
