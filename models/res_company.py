@@ -38,8 +38,11 @@ class ResCompany(models.Model):
         help="In Nmbrs: your user profile, tab 'API token', 'Activate API account'.")
     nmbrs_tenant_key = fields.Char(
         'Nmbrs tenant key',
-        help="The part of your Nmbrs address before .nmbrs.nl: from kantoor.nmbrs.nl it is 'kantoor'.")
-    nmbrs_tenant_name = fields.Char('Nmbrs tenant name', help="A name for this Nmbrs environment, e.g. your office.")
+        help="Optional: the part of your Nmbrs address before .nmbrs.nl: from kantoor.nmbrs.nl it is 'kantoor'. "
+             "Without it, Nmbrs finds the environment from the login.")
+    nmbrs_tenant_name = fields.Char(
+        'Nmbrs tenant name',
+        help="Optional: your own name for this Nmbrs environment, e.g. your office, named by the connection test.")
     nmbrs_environment = fields.Selection(
         [('production', 'Nmbrs'), ('sandbox', 'Nmbrs sandbox'), ('custom', 'Other address')],
         string='Nmbrs environment', default='production', required=True)
@@ -50,6 +53,11 @@ class ResCompany(models.Model):
         string='Nmbrs connection', default='disconnected', required=True, copy=False)
     nmbrs_connected_date = fields.Datetime('Connected since', copy=False, readonly=True)
     nmbrs_connected_uid = fields.Many2one('res.users', 'Connected by', copy=False, readonly=True)
+    # Beside the connection state: a company stays connected while its tests fail.
+    nmbrs_last_test_result = fields.Selection(
+        [('ok', 'Last test: works'), ('failed', 'Last test: failed')],
+        string='Last connection test', copy=False, readonly=True)
+    nmbrs_last_test_date = fields.Datetime('Last connection test on', copy=False, readonly=True)
 
     # Relation sync
     nmbrs_sync_direction = fields.Selection(
@@ -74,9 +82,9 @@ class ResCompany(models.Model):
     nmbrs_window_start = fields.Float('Import from', default=7.0, help="Hour of the day, in the company's timezone.")
     nmbrs_window_end = fields.Float('Import until', default=20.0, help="Hour of the day, in the company's timezone.")
     nmbrs_first_day = fields.Integer(
-        'First day of the month', help="Import from this day of the month on; leave 0 for every day.")
+        'First day of the month', help="Import from this day of the month on (1-31); 0: no limit.")
     nmbrs_last_day = fields.Integer(
-        'Last day of the month', help="Import until this day of the month; leave 0 for every day.")
+        'Last day of the month', help="Import until this day of the month (1-31); 0: no limit.")
     nmbrs_responsible_user_id = fields.Many2one(
         'res.users', 'Responsible for Nmbrs errors', domain="[('share', '=', False)]",
         help="Gets a To-Do when an import or sync fails. Defaults to the user who connected.")
@@ -96,7 +104,8 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "The Nmbrs import hours must lie between 0:00 and 24:00, the start before the end."))
             if not (0 <= company.nmbrs_first_day <= 31 and 0 <= company.nmbrs_last_day <= 31):
-                raise ValidationError(self.env._("The first and last import day must be a day of the month (1-31)."))
+                raise ValidationError(self.env._(
+                    "The first and last import day must be a day of the month (1 to 31), or 0 for no limit."))
 
     @api.model_create_multi
     def create(self, vals_list):

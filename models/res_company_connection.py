@@ -10,12 +10,17 @@ class ResCompany(models.Model):
     _inherit = 'res.company'
 
     def _nmbrs_test_connection(self):
-        """Ask Nmbrs whether this company's connection works: ``(ok, message)``.
+        """Ask Nmbrs whether this company's connection works: ``(ok, message)``; Settings shows the outcome."""
+        self.ensure_one()
+        ok, message = self._nmbrs_ask_connection()
+        self.write({'nmbrs_last_test_result': 'ok' if ok else 'failed',
+                    'nmbrs_last_test_date': fields.Datetime.now()})
+        return ok, message
 
-        Environment_Get checks the login, token and tenant key; listing the
+    def _nmbrs_ask_connection(self):
+        """Environment_Get checks the login, token and tenant key; listing the
         companies checks the API user template allows the sync's first call.
         """
-        self.ensure_one()
         _ = self.env._
         if not (self.nmbrs_username and self.sudo().nmbrs_token):
             return False, _("Fill in the Nmbrs login e-mail and API token first.")
@@ -71,9 +76,11 @@ class ResCompany(models.Model):
         self.write({'nmbrs_state': 'disconnected'})
 
     def _nmbrs_notification(self, ok, message, next_action=None):
-        """A client action showing ``message`` as a success or error notification, then ``next_action``."""
-        params = {'title': self.env._("Nmbrs"), 'message': message,
-                  'type': 'success' if ok else 'danger', 'sticky': not ok}
+        """A client action showing ``message`` as a success or error notification, then ``next_action``.
+
+        No title: the messages name Nmbrs themselves, and a title "Nmbrs" read as "Nmbrs. Nmbrs refused...".
+        """
+        params = {'message': message, 'type': 'success' if ok else 'danger', 'sticky': not ok}
         if next_action:
             params['next'] = next_action
         return {'type': 'ir.actions.client', 'tag': 'display_notification', 'params': params}

@@ -16,6 +16,8 @@ class ResConfigSettings(models.TransientModel):
     nmbrs_state = fields.Selection(related='company_id.nmbrs_state')
     nmbrs_connected_date = fields.Datetime(related='company_id.nmbrs_connected_date')
     nmbrs_connected_uid = fields.Many2one(related='company_id.nmbrs_connected_uid')
+    nmbrs_last_test_result = fields.Selection(related='company_id.nmbrs_last_test_result')
+    nmbrs_last_test_date = fields.Datetime(related='company_id.nmbrs_last_test_date')
     nmbrs_sync_direction = fields.Selection(related='company_id.nmbrs_sync_direction', readonly=False)
     nmbrs_direct_sync = fields.Boolean(related='company_id.nmbrs_direct_sync', readonly=False)
     nmbrs_numbers_must_match = fields.Boolean(related='company_id.nmbrs_numbers_must_match', readonly=False)
@@ -33,8 +35,17 @@ class ResConfigSettings(models.TransientModel):
     nmbrs_responsible_user_id = fields.Many2one(related='company_id.nmbrs_responsible_user_id', readonly=False)
 
     def action_nmbrs_test_connection(self):
+        """Save the settings and test the connection: one click.
+
+        The button skips the "save your changes?" dialog (noSaveDialog), which
+        saved without testing: the web client stores this record, and execute()
+        applies it as Save does. The soft reload shows the outcome beside the
+        connection state.
+        """
         self.ensure_one()
-        return self.company_id._nmbrs_notification(*self.company_id._nmbrs_test_connection())
+        self.execute()
+        ok, message = self.company_id._nmbrs_test_connection()
+        return self.company_id._nmbrs_notification(ok, message, next_action=SOFT_RELOAD)
 
     def action_nmbrs_connect(self):
         self.ensure_one()

@@ -29,6 +29,7 @@ from . import test_rest_identity
 from . import test_rest_office
 from . import test_rest_sandbox
 from . import test_settings_connection
+from . import test_settings_tours
 from . import test_stored_language
 from . import test_tours
 from . import test_translations

@@ -1,8 +1,9 @@
 import socket
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..models.res_company_connection import SOFT_RELOAD
 from ..nmbrs import api_facts
 from .common import NmbrsSandboxCase
 
@@ -64,6 +65,33 @@ class TestSettingsConnection(NmbrsSandboxCase):
         answer = self._test_connection()
         self.assertEqual(answer['type'], 'danger')
         self.assertIn('cannot be reached', answer['message'])
+
+    def test_test_saves_the_changes_and_shows_the_outcome_beside_the_state(self):
+        # The button skips the save dialog: the web client stores the changed settings, the test applies them.
+        settings = self._settings(nmbrs_token='not-the-token')
+        answer = settings.action_nmbrs_test_connection()
+        self.assertEqual(answer['params']['type'], 'danger')
+        self.assertEqual(answer['params']['next'], SOFT_RELOAD)
+        self.assertEqual(self.company.sudo().nmbrs_token, 'not-the-token')
+        # Still connected, and the failure is kept beside it.
+        self.assertEqual(self.company.nmbrs_state, 'connected')
+        self.assertEqual(self.company.nmbrs_last_test_result, 'failed')
+        self.assertTrue(self.company.nmbrs_last_test_date)
+        self.assertEqual(self._settings().nmbrs_last_test_result, 'failed')
+        self._settings(nmbrs_token=self.sandbox.credentials.token).action_nmbrs_test_connection()
+        self.assertEqual(self.company.nmbrs_last_test_result, 'ok')
+
+    def test_notification_does_not_repeat_nmbrs_in_a_title(self):
+        self.company.nmbrs_token = 'not-the-token'
+        answer = self._test_connection()
+        self.assertTrue(answer['message'].startswith('Nmbrs refused'))
+        self.assertFalse(answer.get('title'))
+
+    def test_a_day_beyond_the_month_is_refused_saying_0_means_no_limit(self):
+        for field in ('nmbrs_first_day', 'nmbrs_last_day'):
+            with self.assertRaisesRegex(ValidationError, r'1 to 31\), or 0 for no limit'):
+                self.company.write({field: 40})
+        self.company.write({'nmbrs_first_day': 0, 'nmbrs_last_day': 31})
 
     def test_connect_marks_the_company_connected(self):
         self.company.write({'nmbrs_state': 'disconnected', 'nmbrs_responsible_user_id': False})

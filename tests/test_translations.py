@@ -51,7 +51,7 @@ class TestDutchTranslation(TransactionCase):
         message = company._nmbrs_error_message(NmbrsAuthenticationError("login refused", code=1001))
         self.assertEqual(
             message,
-            "Nmbrs heeft de login geweigerd. Controleer het inlog-e-mailadres, het API-token en de tenant key "
+            "Nmbrs heeft de login geweigerd. Controleer het inlog-e-mailadres, het API-token en de omgevingscode "
             "(het deel van je Nmbrs-adres vóór .nmbrs.nl).")
         message = company._nmbrs_error_message(NmbrsPermissionError(
             "right missing", code=1002, right='CompanyService.Run_GetList'))

@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_import_now_tour", {
             content: "the wrong tenant key is named, with the right one",
             trigger: `.o_notification:has(.o_notification_bar.bg-danger):contains(${T(
                 "Nmbrs does not know the tenant key 'verkeerd'",
-                "Nmbrs kent de tenant key 'verkeerd' niet"
+                "Nmbrs kent de omgevingscode 'verkeerd' niet"
             )}):contains('kantoorvoorbeeld')`,
         },
         noEnglishStep("settings after a wrong tenant key"),

@@ -82,3 +82,126 @@ registry.category("web_tour.tours").add("nmbrs_connector_sync_now_tour", {
         noEnglishStep("payroll documents"),
     ],
 });
+
+/** How many lines the text of ``element`` takes on the screen. */
+function lineCount(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+}
+
+// Settings with unsaved changes: one click on "Test connection" saves, tests and
+// shows the outcome beside the connection state, also when the test fails.
+registry.category("web_tour.tours").add("nmbrs_connector_settings_unsaved_test_tour", {
+    url: "/odoo/settings#nmbrs_connector",
+    steps: () => [
+        {
+            content: "connected, never tested",
+            trigger: ".o_setting_box#nmbrs_connection_state:not(:has(span[name='nmbrs_last_test']:visible))",
+        },
+        {
+            content: "the help names the login e-mail, not a username",
+            trigger: `.o_setting_box#nmbrs_credentials:not(:contains(${T(
+                "Username",
+                "Gebruikersnaam"
+            )})):contains(${T("API token", "API-token")})`,
+        },
+        {
+            content: "the tenant key is explained, and optional",
+            trigger: `div[name='nmbrs_tenant_key_hint']:contains(${T("Optional", "Optioneel")}):contains('kantoor.nmbrs.nl')`,
+        },
+        {
+            content: "what the tenant name is for",
+            trigger: `div[name='nmbrs_tenant_name_hint']:contains(${T(
+                "connection test",
+                "verbindingstest"
+            )})`,
+        },
+        {
+            content: "0 as first or last day is explained",
+            trigger: `div[name='nmbrs_days_hint']:contains(${T("0 means no limit", "0 betekent geen grens")})`,
+        },
+        {
+            content: "fill in the right login e-mail, without saving",
+            trigger: "div[name='nmbrs_username'] input",
+            run: "edit salarisadministratie@kantoorvoorbeeld.example",
+        },
+        {
+            content: "labels on one line, the e-mail whole, the buttons apart",
+            trigger: "button[name='action_nmbrs_disconnect']",
+            run() {
+                const problems = [];
+                const labels = document.querySelectorAll(
+                    ".o_setting_box#nmbrs_credentials label, .o_setting_box#nmbrs_import_window label"
+                );
+                for (const label of labels) {
+                    if (lineCount(label) > 1) {
+                        problems.push(`the label "${label.innerText}" wraps`);
+                    }
+                }
+                const email = document.querySelector("div[name='nmbrs_username'] input");
+                if (email.scrollWidth > email.clientWidth) {
+                    problems.push("the login e-mail is cut off");
+                }
+                const test = document.querySelector("button[name='action_nmbrs_test_connection']");
+                const disconnect = document.querySelector("button[name='action_nmbrs_disconnect']");
+                const [left, right] = [test.getBoundingClientRect(), disconnect.getBoundingClientRect()];
+                if (left.top === right.top && right.left - left.right < 4) {
+                    problems.push("'Test connection' touches 'Disconnect'");
+                }
+                if (problems.length) {
+                    throw new Error(problems.join("; "));
+                }
+            },
+        },
+        {
+            content: "test the connection, with the change unsaved",
+            trigger: "button[name='action_nmbrs_test_connection']",
+            run: "click",
+        },
+        {
+            content: "Nmbrs answers: connected (no question to save first, the title not repeated)",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success) .o_notification_content:contains(${T(
+                "Connected to the Nmbrs environment",
+                "Gekoppeld aan de Nmbrs-omgeving"
+            )}):not(:contains('Nmbrs. '))`,
+        },
+        {
+            content: "the test worked, beside the connection state",
+            trigger: `.o_setting_box#nmbrs_connection_state span[name='nmbrs_last_test'] .text-bg-success:contains(${T(
+                "Last test: works",
+                "Laatste test: werkt"
+            )})`,
+        },
+        {
+            content: "the change is saved",
+            trigger: "div[name='nmbrs_username'] input:value('salarisadministratie@kantoorvoorbeeld.example')",
+        },
+        noEnglishStep("settings after a test that worked"),
+        {
+            content: "a wrong API token, without saving",
+            trigger: "div[name='nmbrs_token'] input",
+            run: "edit verkeerd-token",
+        },
+        {
+            content: "test the connection again",
+            trigger: "button[name='action_nmbrs_test_connection']",
+            run: "click",
+        },
+        {
+            content: "Nmbrs refuses the login, said once",
+            trigger: `.o_notification:has(.o_notification_bar.bg-danger) .o_notification_content:contains(${T(
+                "Nmbrs refused the login e-mail or the API token",
+                "Nmbrs heeft het inlog-e-mailadres of het API-token geweigerd"
+            )}):not(:contains('Nmbrs. '))`,
+        },
+        {
+            content: "still connected, but the last test failed, beside it",
+            trigger: `.o_setting_box#nmbrs_connection_state:has(div[name='nmbrs_state'] .text-bg-success):has(span[name='nmbrs_last_test'] .text-bg-danger:contains(${T(
+                "Last test: failed",
+                "Laatste test: mislukt"
+            )}))`,
+        },
+        noEnglishStep("settings after a failed test"),
+    ],
+});
