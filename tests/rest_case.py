@@ -1,6 +1,4 @@
 """A plain-Python test case with its own sandbox, REST consent helpers and the contract check on every answer."""
-import logging
-
 from ..nmbrs.oauth import NmbrsIdentity
 from ..nmbrs.rest import NmbrsRestClient
 from ..nmbrs.sandbox import NmbrsSandbox, demo_dataset
@@ -73,26 +71,3 @@ class RestSandboxCase(PlainCase):
         for text in texts:
             for secret in filter(None, secrets):
                 self.assertNotIn(secret, text)
-
-
-class CapturedLogs(logging.Handler):
-    """Every log line of the nmbrs package while it is installed, formatted with arguments."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(self.format(record))
-
-    def __enter__(self):
-        logger = logging.getLogger('odoo.addons.nmbrs_connector.nmbrs')
-        self._level = logger.level
-        logger.setLevel(logging.DEBUG)
-        logger.addHandler(self)
-        return self
-
-    def __exit__(self, *exc_info):
-        logger = logging.getLogger('odoo.addons.nmbrs_connector.nmbrs')
-        logger.removeHandler(self)
-        logger.setLevel(self._level)

@@ -37,7 +37,7 @@ from ..nmbrs.interface import NmbrsApi
 from ..nmbrs.records import EmployeeAddress
 from ..nmbrs.sandbox import documents, guid, sized_dataset
 from ..nmbrs.sandbox.dataset import EMPLOYEE_TYPE_EMPLOYED
-from .rest_case import CapturedLogs, RestSandboxCase
+from .rest_case import RestSandboxCase
 
 NOBODY = '00000000-0000-4000-8000-000000000000'
 
@@ -359,10 +359,10 @@ class TestRestErrors(RestSandboxCase):
     def failing(self, client, call, error_class):
         """Run ``call`` expecting ``error_class``; check that no secret is in the error or the log lines."""
         secrets = self.secrets_of(client)
-        with CapturedLogs() as logs, self.assertRaises(error_class) as caught:
+        with self.capture_logs('odoo.addons.nmbrs_connector.nmbrs') as logs, self.assertRaises(error_class) as caught:
             call()
         error = caught.exception
-        self.assertNoSecrets([str(error), repr(error), error.detail or '', *logs.lines], *secrets)
+        self.assertNoSecrets([str(error), repr(error), error.detail or '', *logs.output], *secrets)
         return error
 
     def test_a_wrong_subscription_key(self):
@@ -433,12 +433,12 @@ class TestRestErrors(RestSandboxCase):
         client = self.rest_client(max_retries=3)
         self.sandbox.rest_knobs.set(retry_after=1)
         self.sandbox.faults.inject('rest_error', 'getCompanies', times=1, code=api_facts.REST_ERROR_TOO_MANY_CALLS)
-        with CapturedLogs() as logs:
+        with self.capture_logs('odoo.addons.nmbrs_connector.nmbrs') as logs:
             self.assertTrue(client.companies())
         calls = self.sandbox.calls.of('getCompanies')
         self.assertEqual(len(calls), 2)
         self.assertGreaterEqual(calls[1].timestamp - calls[0].timestamp, 0.95, 'Retry-After: 1 honoured')
-        self.assertTrue(any('retrying in 1.0 s' in line for line in logs.lines))
+        self.assertTrue(any('retrying in 1.0 s' in line for line in logs.output))
 
     def test_too_many_calls_in_a_second_from_the_rate_knob(self):
         self.sandbox.rest_knobs.set(max_calls_per_second=2, retry_after=None)

@@ -18,7 +18,7 @@ from odoo.tests import tagged
 from ..nmbrs import api_facts
 from ..nmbrs.errors import NmbrsAuthenticationError, NmbrsConsentError, NmbrsScopeError
 from ..nmbrs.oauth import NmbrsIdentity
-from .rest_case import CapturedLogs, RestSandboxCase
+from .rest_case import RestSandboxCase
 
 
 def query_of(url):
@@ -155,11 +155,11 @@ class TestRefreshTokens(RestSandboxCase):
         identity = self.identity()
         first = self.consent(identity=identity)
         second = identity.refresh(first.refresh_token)
-        with CapturedLogs() as logs, self.assertRaises(NmbrsConsentError) as caught:
+        with self.capture_logs('odoo.addons.nmbrs_connector.nmbrs') as logs, self.assertRaises(NmbrsConsentError) as caught:
             identity.refresh(first.refresh_token)
         self.assertEqual(caught.exception.reason, 'invalid_grant')
         self.assertIn('used by another process', str(caught.exception))
-        self.assertNoSecrets([str(caught.exception), caught.exception.detail, *logs.lines],
+        self.assertNoSecrets([str(caught.exception), caught.exception.detail, *logs.output],
                              first.refresh_token, second.refresh_token, self.sandbox.rest_credentials.client_secret)
         with self.assertRaises(NmbrsConsentError):
             identity.refresh(second.refresh_token)
