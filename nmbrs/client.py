@@ -180,7 +180,7 @@ class NmbrsClient(NmbrsApi):
             except NmbrsError as error:
                 error.redact(self._token)
                 error.operation = error.operation or right
-                if is_write and error.transient:
+                if is_write and transport.write_may_have_arrived(error):
                     raise transport.uncertain_write_error(error, right) from None
                 if not error.transient or attempt >= self.max_retries:
                     raise

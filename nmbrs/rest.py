@@ -182,7 +182,8 @@ class NmbrsRestClient(NmbrsApi):
                 raise self._redacted(error, operation_id) from None
             except NmbrsError as error:
                 self._redacted(error, operation_id)
-                if operation.write and error.transient and not isinstance(error, NmbrsRateLimitError):
+                if (operation.write and transport.write_may_have_arrived(error)
+                        and not isinstance(error, NmbrsRateLimitError)):
                     raise transport.uncertain_write_error(error, operation_id) from None
                 if operation.write or not error.transient or attempt >= self.max_retries:
                     raise

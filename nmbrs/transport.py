@@ -112,6 +112,12 @@ def read_body(response, max_response_bytes):
     return bytes(body)
 
 
+def write_may_have_arrived(error):
+    """Whether a write that failed this way may have changed Nmbrs: it broke off, or Nmbrs took it
+    (HTTP 200) but its answer cannot be read."""
+    return error.transient or isinstance(error, NmbrsResponseError)
+
+
 def uncertain_write_error(error, right):
     """What a write that failed on the way tells: not sent at all, or perhaps arrived."""
     if not getattr(error, 'request_sent', True):

@@ -591,6 +591,9 @@ class TestTransport(PlainCase):
                 ((503, b'busy', 0, True), {}),
                 ((200, UPDATE_OK, 1.0, True), {'read_timeout': 0.2}),
                 ((200, UPDATE_OK, 0, len(UPDATE_OK) + 100), {}),
+                # Nmbrs took the change but its answer cannot be read: not "unreadable", not sent again.
+                ((200, UPDATE_OK[:len(UPDATE_OK) // 2], 0, True), {}),
+                ((200, b'not xml at all', 0, True), {}),
         ]:
             with self.subTest(answer=answer, options=options):
                 server = self.fake_nmbrs(answer, (200, UPDATE_OK, 0, True))
