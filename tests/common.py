@@ -162,7 +162,7 @@ class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):
             self.start_tour(url, tour, login=user.login, code=code, **kwargs)
         except AssertionError as failure:
             # Odoo repeats the started code in the message: leave out the long list of terms.
-            raise AssertionError(str(failure).replace(terms, '[...]')) from None
+            raise AssertionError('%s (user language %s)' % (str(failure).replace(terms, '[...]'), lang)) from None
 
     def for_each_language(self):
         """Yield each language as a subtest, with the sandbox's faults and calls reset."""
@@ -170,7 +170,12 @@ class NmbrsTourCase(NmbrsSandboxMixin, HttpCase):
             with self.subTest(lang=lang):
                 self.sandbox.faults.clear()
                 self.sandbox.calls.clear()
-                yield lang
+                try:
+                    yield lang
+                except GeneratorExit:
+                    # The caller's loop failed and closes this generator: its own
+                    # error is the one to report, not the GeneratorExit.
+                    return
 
 
 @functools.cache
