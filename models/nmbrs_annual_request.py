@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError, NmbrsPermissionError
+from . import counted_words
 from .nmbrs_annual_document_kind import EMPLOYEE_ANNUAL_STATEMENT
 from .nmbrs_document import document_file_name
 from .res_partner_employee import EmployeeRoster
@@ -48,8 +49,9 @@ class NmbrsAnnualRequest(models.Model):
     def _compute_name(self):
         for request in self:
             # Stored: in the company's language, whoever asked.
-            request.name = request.company_id._nmbrs_in_stored_lang().env._(
-                "Annual documents %(year)s, %(count)s relations", year=request.year, count=len(request.line_ids))
+            env = request.company_id._nmbrs_in_stored_lang().env
+            request.name = env._("Annual documents %(year)s, %(relations)s", year=request.year,
+                                 relations=counted_words.relations(env, len(request.line_ids)))
 
     @api.depends('line_ids.state')
     def _compute_progress(self):
@@ -104,8 +106,9 @@ class NmbrsAnnualRequest(models.Model):
         return Markup(
             '<p>%s</p><table class="table table-sm"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>'
             '<th>%s</th></tr></thead><tbody>%s</tbody></table>'
-        ) % (_("Nmbrs annual documents %(year)s: %(fetched)s fetched for %(count)s relations.",
-               year=self.year, fetched=sum(self.line_ids.mapped('fetched_count')), count=len(self.line_ids)),
+        ) % (_("Nmbrs annual documents %(year)s: %(documents)s fetched for %(relations)s.", year=self.year,
+               documents=counted_words.documents(self.env, sum(self.line_ids.mapped('fetched_count'))),
+               relations=counted_words.relations(self.env, len(self.line_ids))),
              _("Relation"), _("Result"), _("Fetched"), _("Already there"), _("Remarks"), rows)
 
 

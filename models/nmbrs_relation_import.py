@@ -415,6 +415,8 @@ class RelationImport:
     def _arrival_text(self, document_type, count, when):
         _ = self.env._
         if document_type == 'payslip':
+            if count == 1:
+                return _("1 payslip for %(period)s", period=when)
             return _("%(count)s payslips for %(period)s", count=count, period=when)
         label = dict(self.env['nmbrs.document']._fields['document_type']._description_selection(self.env))
         if count == 1:

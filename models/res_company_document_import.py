@@ -12,6 +12,7 @@ from odoo import api, fields, models
 
 from ..nmbrs import errors
 from ..nmbrs.parallel import MAX_CONCURRENT_CALLS
+from . import counted_words
 from .nmbrs_relation_import import RelationImport, fetch_runs, import_years
 from .res_company_errors import CONNECTION_ERRORS
 
@@ -287,13 +288,10 @@ class ResCompany(models.Model):
         _ = self.env._
         created = sum(logs.mapped('created_count'))
         failed = logs.filtered(lambda log: log.state == 'failed')
-        if created:
-            text = _("Nmbrs import done: %(count)s new payroll documents for %(relations)s relations.",
-                     count=created, relations=len(relations))
-        else:
-            text = _("Nmbrs import done: no new payroll documents for %(relations)s relations.",
-                     relations=len(relations))
-        body = Markup('<p>%s</p>') % text
+        body = Markup('<p>%s</p>') % _(
+            "Nmbrs import done: %(documents)s for %(relations)s.",
+            documents=counted_words.new_payroll_documents(self.env, created),
+            relations=counted_words.relations(self.env, len(relations)))
         if failed:
             body += Markup('<p>%s</p>') % _("These relations could not be imported completely:")
             rows = dict.fromkeys((log.partner_id.display_name, log.error) for log in failed)

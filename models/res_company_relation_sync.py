@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError
+from . import counted_words
 from .res_company_errors import CONNECTION_ERRORS
 
 # The daily relation sync takes each company again once this long has passed since its last sync.
@@ -156,8 +157,8 @@ class ResCompany(models.Model):
             return Markup('<p>%s</p>') % _("The Nmbrs relation sync failed: %(reason)s",
                                            reason=self._nmbrs_error_message(error))
         failed = logs.filtered(lambda log: log.state == 'failed')
-        body = Markup('<p>%s</p>') % _("Nmbrs relation sync done: %(count)s relations in step with Nmbrs.",
-                                       count=len(logs - failed))
+        body = Markup('<p>%s</p>') % _("Nmbrs relation sync done: %(relations)s in step with Nmbrs.",
+                                       relations=counted_words.relations(self.env, len(logs - failed)))
         if failed:
             body += Markup('<p>%s</p>') % _("These relations could not be synced:")
             body += self.env['nmbrs.sync.request']._nmbrs_table(

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from . import counted_words
 from .res_company_connection import SOFT_RELOAD
 
 
@@ -89,5 +90,5 @@ class ResConfigSettings(models.TransientModel):
             return company._nmbrs_notification(False, message)
         self.env['nmbrs.sync.request']._nmbrs_start(company, 'documents')
         return company._nmbrs_notification(True, self.env._(
-            "The import of the payroll documents of %(count)s relations started in the background. You get a "
-            "message in your inbox when it is done.", count=len(relations)))
+            "The import of the payroll documents of %(relations)s started in the background. You get a "
+            "message in your inbox when it is done.", relations=counted_words.relations(self.env, len(relations))))

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from . import counted_words
+
 # How many documents the relation's Nmbrs tab lists; the smart button opens them all.
 LATEST_DOCUMENTS = 10
 
@@ -62,9 +64,10 @@ class ResPartner(models.Model):
         if failures:
             reason = self.env.company._nmbrs_error_message(failures[0])
             if created:
-                return False, _("%(count)s new payroll documents imported, but not all: %(reason)s",
-                                count=created, reason=reason)
+                return False, _("%(documents)s imported, but not all: %(reason)s",
+                                documents=counted_words.new_payroll_documents(self.env, created), reason=reason)
             return False, _("The payroll documents could not be imported: %(reason)s", reason=reason)
         if not created:
             return True, _("No new payroll documents in Nmbrs.")
-        return True, _("%(count)s new payroll documents imported from Nmbrs.", count=created)
+        return True, _("%(documents)s imported from Nmbrs.",
+                       documents=counted_words.new_payroll_documents(self.env, created))

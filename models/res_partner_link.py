@@ -2,6 +2,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..nmbrs.errors import NmbrsError
+from . import counted_words
 from .res_company_connection import SOFT_RELOAD
 
 
@@ -57,8 +58,8 @@ class ResPartner(models.Model):
         if len(linked) > 1:
             self.env['nmbrs.sync.request']._nmbrs_start(company, 'relations', linked)
             return company._nmbrs_notification(True, self.env._(
-                "The sync of %(count)s relations started in the background. You get a message in your inbox when "
-                "it is done.", count=len(linked)))
+                "The sync of %(relations)s started in the background. You get a message in your inbox when "
+                "it is done.", relations=counted_words.relations(self.env, len(linked))))
         if company.nmbrs_sync_direction == 'incoming':
             try:
                 with company._nmbrs_client() as client:

@@ -1,4 +1,5 @@
 from . import test_annual_documents
+from . import test_annual_tours
 from . import test_background_jobs
 from . import test_company_connection
 from . import test_cron_isolation

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -163,10 +165,23 @@ class TestAnnualDocuments(NmbrsSandboxCase):
         message = request.message_ids.filtered(lambda message: self.manager.partner_id in message.partner_ids)
         self.assertEqual(len(message), 1, "the requester gets one message with the summary")
         self.assertIn('Bakkerij Zonder Nmbrs', message.body)
-        self.assertIn('5 fetched for 6 relations', message.body)
+        self.assertIn('5 documents fetched for 6 relations', message.body)
+        self.assertEqual(request.name, 'Annual documents %d, 6 relations' % self.year)
 
-    def test_menu_opens_the_wizard_for_every_linked_relation(self):
+    def test_one_relation_and_one_document_are_counted_in_the_singular(self):
+        wizard, _action = self.fetch(self.relations[:1], kinds=self.payroll_register)
+        self.assertEqual(wizard.summary, "Fetched from Nmbrs: 1 document. Already in Odoo: 0.")
+        self.assertEqual(wizard.request_id.name, 'Annual documents %d, 1 relation' % self.year)
+        wizard, _action = self.fetch(self.relations[:1], kinds=self.payroll_register)
+        self.assertEqual(wizard.summary, "Fetched from Nmbrs: no documents. Already in Odoo: 1.")
+
+    def test_menu_opens_the_list_of_requests_whose_button_opens_the_wizard(self):
+        menu_action = self.env.ref('nmbrs_connector.menu_nmbrs_annual_documents').action
+        self.assertEqual(menu_action, self.env.ref('nmbrs_connector.action_nmbrs_annual_requests'))
+        arch = self.env['nmbrs.annual.request'].get_view(view_type='list')['arch']
         action = self.env.ref('nmbrs_connector.action_nmbrs_annual_documents_all')
+        buttons = etree.fromstring(arch).xpath("//header/button[@type='action']/@name")
+        self.assertEqual(buttons, [str(action.id)])
         wizard = self.env['nmbrs.annual.documents.wizard'].with_user(self.manager).with_context(
             safe_eval(action.context)).create({})
         self.assertTrue(wizard.all_relations)

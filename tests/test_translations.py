@@ -5,6 +5,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from odoo.addons.nmbrs_connector.models import counted_words
 from odoo.addons.nmbrs_connector.nmbrs.errors import NmbrsAuthenticationError, NmbrsPermissionError
 
 MODULE = 'nmbrs_connector'
@@ -66,3 +67,21 @@ class TestDutchTranslation(TransactionCase):
         english = company.with_context(lang='en_US')._nmbrs_error_message(
             NmbrsAuthenticationError("login refused", code=1001))
         self.assertTrue(english.startswith("Nmbrs refused the login."), english)
+
+    def test_counts_are_singular_for_one_in_both_languages(self):
+        self.env['res.lang']._activate_lang('nl_NL')
+        self.env['ir.module.module']._load_module_terms([MODULE], ['nl_NL'])
+        english, dutch = self.env(context=dict(self.env.context, lang='en_US')), self.env(
+            context=dict(self.env.context, lang='nl_NL'))
+        expected = {
+            counted_words.relations: (
+                ('no relations', '1 relation', '2 relations'), ('geen relaties', '1 relatie', '2 relaties')),
+            counted_words.documents: (
+                ('no documents', '1 document', '2 documents'), ('geen documenten', '1 document', '2 documenten')),
+            counted_words.new_payroll_documents: (
+                ('no new payroll documents', '1 new payroll document', '2 new payroll documents'),
+                ('geen nieuwe loondocumenten', '1 nieuw loondocument', '2 nieuwe loondocumenten')),
+        }
+        for phrase, (in_english, in_dutch) in expected.items():
+            self.assertEqual(tuple(phrase(english, count) for count in range(3)), in_english)
+            self.assertEqual(tuple(phrase(dutch, count) for count in range(3)), in_dutch)

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import counted_words
+
 # Up to this many relations are fetched while the user waits; more go to the background.
 INTERACTIVE_RELATION_LIMIT = 5
 
@@ -43,8 +45,9 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
         for wizard in self:
             lines = wizard.request_id.line_ids
             wizard.summary = self.env._(
-                "%(fetched)s documents fetched, %(existing)s already there.",
-                fetched=sum(lines.mapped('fetched_count')), existing=sum(lines.mapped('existing_count')))
+                "Fetched from Nmbrs: %(documents)s. Already in Odoo: %(existing)s.",
+                documents=counted_words.documents(self.env, sum(lines.mapped('fetched_count'))),
+                existing=sum(lines.mapped('existing_count')))
 
     def _nmbrs_relations(self):
         self.ensure_one()
@@ -86,8 +89,9 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
             'params': {
                 'title': self.env._("Annual documents %(year)s", year=self.year),
                 'message': self.env._(
-                    "Fetching the annual documents of %(count)s relations in the background. "
-                    "You get a message in your inbox when it is done.", count=len(relations)),
+                    "Fetching the annual documents of %(relations)s in the background. "
+                    "You get a message in your inbox when it is done.",
+                    relations=counted_words.relations(self.env, len(relations))),
                 'type': 'info',
                 'next': {'type': 'ir.actions.act_window_close'},
             },
