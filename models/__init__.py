@@ -22,3 +22,6 @@ from . import res_partner_documents
 from . import res_partner_employee
 from . import nmbrs_annual_document_kind
 from . import nmbrs_annual_request
+from . import res_company_rest
+from . import nmbrs_consent
+from . import nmbrs_debtor_without_consent

@@ -25,6 +25,8 @@ class NmbrsLink(models.Model):
     partner_id = fields.Many2one('res.partner', 'Relation', required=True, index=True, ondelete='cascade')
     nmbrs_debtor_id = fields.Integer('Nmbrs debtor ID')
     nmbrs_debtor_number = fields.Char('Nmbrs debtor number')
+    # Set once a REST consent covers the debtor; the SOAP id stays.
+    nmbrs_debtor_guid = fields.Char('Nmbrs debtor ID (REST)')
     nmbrs_company_id = fields.Integer('Nmbrs company ID')
     nmbrs_company_number = fields.Integer('Nmbrs company number')
     nmbrs_employee_id = fields.Integer('Nmbrs employee ID')

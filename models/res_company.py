@@ -139,10 +139,7 @@ class ResCompany(models.Model):
         if custom and not company.nmbrs_api_url:
             # Never fall back to production: 'Other address' is chosen on purpose, e.g. for a test server.
             raise NmbrsAddressMissing('No address is filled in for the Nmbrs server.')
-        get_param = self.env['ir.config_parameter'].sudo().get_param
-        parameters = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
-        options = {**{option: CLIENT_PARAMETERS[option](value) for option, value in parameters.items() if value},
-                   **options}
+        options = self._nmbrs_client_options(**options)
         # Nmbrs counts calls per environment: its address and tenant (or, without a tenant key, the login).
         environment = '%s %s' % (company.nmbrs_api_url if custom else company.nmbrs_environment,
                                  company.nmbrs_tenant_key or company.nmbrs_username or '')
@@ -152,6 +149,13 @@ class ResCompany(models.Model):
             base_url=company.nmbrs_api_url if custom else None,
             rate_limiter=SharedRateLimiter(self.env.cr.dbname, environment, api_facts.MAX_CALLS_PER_SECOND),
             **options)
+
+    def _nmbrs_client_options(self, **options):
+        """The client options system parameters set (CLIENT_PARAMETERS), overridden by ``options``."""
+        get_param = self.env['ir.config_parameter'].sudo().get_param
+        parameters = {option: get_param('nmbrs_connector.%s' % option) for option in CLIENT_PARAMETERS}
+        return {**{option: CLIENT_PARAMETERS[option](value) for option, value in parameters.items() if value},
+                **options}
 
     def _nmbrs_stored_lang(self):
         """The language of what is stored for this company (chatter notes, sync errors): its partner's."""

@@ -22,6 +22,8 @@ FAILURE_SUMMARIES = {
 # Errors that every relation of the Odoo company would meet: reported once, on the company.
 CONNECTION_ERRORS = (errors.NmbrsAuthenticationError, errors.NmbrsPermissionError,
                      errors.NmbrsSubscriptionError, errors.NmbrsConnectionError)
+# The calls to the Nmbrs identity service (nmbrs/oauth.py): a refused login there is the REST app's.
+IDENTITY_OPERATIONS = ('authorize', 'exchange', 'refresh', 'revoke', 'discovery')
 # Longest part of a fault text of Nmbrs shown to the user: ASMX may append a whole stack trace.
 MAX_FAULT_TEXT = 300
 
@@ -54,6 +56,9 @@ class ResCompany(models.Model):
         if not isinstance(error, errors.NmbrsError):
             return _("The Nmbrs sync stopped on an unexpected error; the server log has the details. The next run "
                      "tries again; if this persists, contact your Odoo partner.")
+        if isinstance(error, (errors.NmbrsConsentError, errors.NmbrsSubscriptionKeyError, errors.NmbrsScopeError)) \
+                or (isinstance(error, errors.NmbrsAuthenticationError) and error.operation in IDENTITY_OPERATIONS):
+            return self._nmbrs_rest_error_message(error)
         if isinstance(error, errors.NmbrsAuthenticationError):
             return _("Nmbrs refused the login. Check the login e-mail, the API token and the tenant key "
                      "(the part of your Nmbrs address before .nmbrs.nl).")
@@ -95,6 +100,30 @@ class ResCompany(models.Model):
                      "Nmbrs support.", code=error.code or '-', text=text)
         return _("Nmbrs reported an error it does not explain (%(detail)s). Try again later; if this "
                  "persists, contact Nmbrs support.", detail=error.code or '-')
+
+    def _nmbrs_rest_error_message(self, error):
+        """What to do when the REST app, its subscription key or a consent is refused."""
+        _ = self.env._
+        if isinstance(error, errors.NmbrsScopeError):
+            return _("The Nmbrs consent or app does not allow %(scope)s. Check the permissions of the app in the "
+                     "Nmbrs partner portal, then ask for the consent again.", scope=error.scope or '-')
+        if isinstance(error, errors.NmbrsSubscriptionKeyError):
+            return _("Nmbrs refused the subscription key. Check it under Settings > Nmbrs against the Nmbrs "
+                     "developer portal.")
+        if not isinstance(error, errors.NmbrsConsentError):
+            return _("Nmbrs refused the app's client ID or client secret. Check both under Settings > Nmbrs "
+                     "against the app registered in the Nmbrs partner portal.")
+        if error.reason == 'state':
+            return _("The answer from Nmbrs does not belong to the consent asked for here. Ask for the consent "
+                     "again.")
+        if error.reason == 'invalid_grant' and error.operation == 'exchange':
+            return _("Nmbrs did not accept the consent code: it was used already or is older than five minutes. "
+                     "Ask for the consent again.")
+        if error.operation == 'authorize':
+            return _("Nmbrs did not give consent (%(reason)s). Ask for the consent again and approve it in Nmbrs.",
+                     reason=error.reason)
+        return _("Nmbrs no longer accepts this consent: it lapsed, was withdrawn in Nmbrs, or was used by another "
+                 "process. Someone with a Nmbrs login of the debtor must give consent again.")
 
     def _nmbrs_log_error(self, error, what, record=None):
         """Write ``error`` to the server log with the operation and its detail, never the token.

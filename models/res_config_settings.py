@@ -34,6 +34,31 @@ class ResConfigSettings(models.TransientModel):
     nmbrs_first_day = fields.Integer(related='company_id.nmbrs_first_day', readonly=False)
     nmbrs_last_day = fields.Integer(related='company_id.nmbrs_last_day', readonly=False)
     nmbrs_responsible_user_id = fields.Many2one(related='company_id.nmbrs_responsible_user_id', readonly=False)
+    nmbrs_rest_client_id = fields.Char(related='company_id.nmbrs_rest_client_id', readonly=False)
+    nmbrs_rest_client_secret = fields.Char(related='company_id.nmbrs_rest_client_secret', readonly=False)
+    nmbrs_rest_subscription_key = fields.Char(related='company_id.nmbrs_rest_subscription_key', readonly=False)
+    nmbrs_rest_environment = fields.Selection(related='company_id.nmbrs_rest_environment', readonly=False)
+    nmbrs_rest_identity_url = fields.Char(related='company_id.nmbrs_rest_identity_url', readonly=False)
+    nmbrs_rest_api_url = fields.Char(related='company_id.nmbrs_rest_api_url', readonly=False)
+    nmbrs_rest_callback_url = fields.Char(
+        'Callback URL', compute='_compute_nmbrs_rest_callback_url',
+        help="Register this address with the app in the Nmbrs partner portal: Nmbrs sends the user back here "
+             "after consent.")
+    nmbrs_consent_count = fields.Integer('Active consents', compute='_compute_nmbrs_consent_counts')
+    nmbrs_debtors_without_consent_count = fields.Integer(
+        'Debtors without a consent', compute='_compute_nmbrs_consent_counts')
+
+    def _compute_nmbrs_rest_callback_url(self):
+        for settings in self:
+            settings.nmbrs_rest_callback_url = settings.company_id._nmbrs_rest_callback_url()
+
+    def _compute_nmbrs_consent_counts(self):
+        for settings in self:
+            company = [('company_id', '=', settings.company_id.id)]
+            settings.nmbrs_consent_count = self.env['nmbrs.consent'].search_count(
+                company + [('state', '=', 'active')])
+            settings.nmbrs_debtors_without_consent_count = self.env['nmbrs.debtor.without.consent'].search_count(
+                company)
 
     def action_nmbrs_test_connection(self):
         """Save the settings and test the connection: one click.
@@ -59,6 +84,10 @@ class ResConfigSettings(models.TransientModel):
         return self.company_id._nmbrs_notification(
             True, self.env._("Disconnected from Nmbrs. Imported documents and relation links are kept."),
             next_action=SOFT_RELOAD)
+
+    def action_nmbrs_add_consent(self):
+        self.ensure_one()
+        return self.env['nmbrs.consent'].with_company(self.company_id).action_nmbrs_add_consent()
 
     def action_nmbrs_sync_relations(self):
         """Start this company's relation sync in the background, once a quick check says Nmbrs lets us in."""

@@ -34,3 +34,5 @@ from . import test_settings_tours
 from . import test_stored_language
 from . import test_tours
 from . import test_translations
+from . import test_rest_consent
+from . import test_rest_consent_tours

@@ -104,6 +104,21 @@ class NmbrsSandboxMixin(LocalHttpMixin):
             'nmbrs_state': 'connected',
         })
 
+    @classmethod
+    def connect_company_rest(cls, company, sandbox):
+        """Enter the sandbox's REST app in ``company``; the sandbox accepts Odoo's callback URL as redirect."""
+        credentials = sandbox.rest_credentials
+        company.write({
+            'nmbrs_rest_client_id': credentials.client_id,
+            'nmbrs_rest_client_secret': credentials.client_secret,
+            'nmbrs_rest_subscription_key': credentials.subscription_key,
+            'nmbrs_rest_environment': 'custom',
+            'nmbrs_rest_identity_url': sandbox.identity_url,
+            'nmbrs_rest_api_url': sandbox.rest_url,
+        })
+        sandbox.identity.register_app(credentials.client_id, credentials.client_secret,
+                                      [credentials.redirect_uri, company._nmbrs_rest_callback_url()])
+
     def setUp(self):
         super().setUp()
         self.sandbox.faults.clear()

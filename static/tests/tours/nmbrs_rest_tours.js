@@ -1,0 +1,38 @@
+import { registry } from "@web/core/registry";
+import { noEnglishStep, T } from "@nmbrs_connector/../tests/tours/nmbrs_tour_utils";
+
+// An accountant asks a debtor's consent for Nmbrs REST from Settings. On Nmbrs's consent page (the
+// sandbox's, driven by the test: another site, where the tour does not run) the debtor is picked and
+// approved; Nmbrs sends the browser back to Odoo, which shows the consent active.
+registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
+    url: "/odoo/settings#nmbrs_connector",
+    steps: () => [
+        {
+            content: "the callback URL to register in the Nmbrs partner portal is shown",
+            trigger: "div[name='nmbrs_rest_callback_url']:contains(/nmbrs/oauth/callback)",
+        },
+        {
+            content: "no consent yet: both debtors of linked relations are without one",
+            trigger: `#nmbrs_consents:contains(${T("debtors without a consent", "debiteuren zonder toestemming")}) div[name='nmbrs_debtors_without_consent_count']:contains(2)`,
+        },
+        noEnglishStep("REST settings"),
+        {
+            content: "add a consent: off to Nmbrs's consent page",
+            trigger: "button[name='action_nmbrs_add_consent']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "back in Odoo after approving in Nmbrs: the consent is active",
+            trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
+        },
+        {
+            content: "it covers the debtor picked in Nmbrs, with its relation",
+            trigger: ".o_field_widget[name='debtor_ids'] .o_data_row td[name='relation_count']:contains(1)",
+        },
+        {
+            content: "no problem is shown",
+            trigger: ".o_form_sheet:not(:has(.alert-warning:visible))",
+        },
+    ],
+});
