@@ -20,6 +20,8 @@ def main(argv=None):
     parser.add_argument('--max-calls-per-second', type=int, default=None,
                         help='rate limit before the 0.5 s delay (default: Nmbrs\'s 150)')
     parser.add_argument('--verbose', action='store_true', help='log every HTTP request')
+    parser.add_argument('--redirect-uri', action='append', default=[],
+                        help="another address the REST app may send consents back to (e.g. Odoo's callback URL)")
     arguments = parser.parse_args(argv)
 
     if arguments.dataset == 'demo':
@@ -30,6 +32,8 @@ def main(argv=None):
         'max_calls_per_second': arguments.max_calls_per_second}
     sandbox = NmbrsSandbox(dataset, host=arguments.host, port=arguments.port, latency=arguments.latency,
                            verbose=arguments.verbose, **options).start()
+    rest = sandbox.rest_credentials
+    sandbox.identity.register_app(rest.client_id, rest.client_secret, [rest.redirect_uri, *arguments.redirect_uri])
     credentials = sandbox.credentials
     print('Nmbrs sandbox listening on %s' % sandbox.url)
     print('  username: %s' % credentials.username)
@@ -37,12 +41,12 @@ def main(argv=None):
     print('  domain:   %s  (tenant key / subdomain)' % credentials.domain)
     print('  dataset:  %s, %d debtors, %d companies, %d employees, %d runs' % (
         arguments.dataset, len(dataset.debtors), len(dataset.companies), len(dataset.employees), len(dataset.runs)))
-    rest = sandbox.rest_credentials
     print('REST API:          %s   (X-Subscription-Key: %s)' % (sandbox.rest_url, rest.subscription_key))
     print('Identity service:  %s   (consent page: /connect/authorize)' % sandbox.identity_url)
     print('  client id:     %s' % rest.client_id)
     print('  client secret: %s' % rest.client_secret)
-    print('  redirect URI:  %s' % rest.redirect_uri)
+    for redirect_uri in (rest.redirect_uri, *arguments.redirect_uri):
+        print('  redirect URI:  %s' % redirect_uri)
     print('  control:  %s/_sandbox/calls, /_sandbox/faults, /_sandbox/rest, /_sandbox/consent, ... '
           '(see nmbrs/sandbox/control.py)' % sandbox.base_url, flush=True)
 
