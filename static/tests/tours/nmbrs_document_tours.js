@@ -49,6 +49,17 @@ registry.category("web_tour.tours").add("nmbrs_connector_documents_tour", {
                 assertPlainNumber("the Nmbrs company ID", this.anchor.value);
             },
         },
+        {
+            content: "the tab lists the latest documents, their types in full",
+            trigger: ".o_form_view div[name='nmbrs_document_ids'] .o_data_row td[name='document_type']",
+            run() {
+                for (const cell of document.querySelectorAll(
+                    ".o_form_view div[name='nmbrs_document_ids'] .o_data_row td[name='document_type']"
+                )) {
+                    assertNotCut(cell);
+                }
+            },
+        },
         noEnglishStep("relation's Nmbrs tab"),
         {
             content: "open the relation's payroll documents",
@@ -146,6 +157,10 @@ registry.category("web_tour.tours").add("nmbrs_connector_documents_tour", {
             content: "the download is the payslip's file, under its name",
             trigger: "body",
             async run() {
+                // The button first asks the server for the file's address.
+                for (let wait = 0; wait < 100 && !window.nmbrsDownloads.length; wait++) {
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
                 const [url] = window.nmbrsDownloads;
                 if (!url) {
                     throw new Error("Download opened nothing");
