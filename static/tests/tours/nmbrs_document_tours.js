@@ -157,7 +157,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_documents_tour", {
             content: "the download is the payslip's file, under its name",
             trigger: "body",
             async run() {
-                // The button first asks the server for the file's address.
+                // The button asks the server first: under load its answer takes a while.
                 for (let wait = 0; wait < 100 && !window.nmbrsDownloads.length; wait++) {
                     await new Promise((resolve) => setTimeout(resolve, 100));
                 }
