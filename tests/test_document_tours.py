@@ -9,6 +9,9 @@ from .document_import_case import DATASET_NOW, MORNING, freeze_time
 class TestDocumentTours(NmbrsTourCase):
     """A relation's payroll documents and their pivot in a browser, after a real import from the sandbox."""
 
+    # A common office screen: wide enough for the chatter beside the form, which narrows the form's lists.
+    browser_size = '1400x900'
+
     @classmethod
     def _nmbrs_dataset(cls):
         # Runs from January 2025 to March 2026: 2026 has two declarations, whatever today's date.
@@ -24,7 +27,8 @@ class TestDocumentTours(NmbrsTourCase):
             'name': nmbrs_company.name, 'is_company': True, 'nmbrs_company_id': nmbrs_company.id})
 
     def import_documents(self):
-        with freeze_time(MORNING), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+        # An HttpCase's registry is in test mode already: the import's cursors are the test's.
+        with freeze_time(MORNING), self.registry.cursor() as cr:
             [outcome] = self.company.with_env(self.env(cr=cr))._nmbrs_import_documents(self.relation)
         self.assertFalse(outcome.error)
         declarations = self.env['nmbrs.document'].search(

@@ -49,6 +49,17 @@ registry.category("web_tour.tours").add("nmbrs_connector_documents_tour", {
                 assertPlainNumber("the Nmbrs company ID", this.anchor.value);
             },
         },
+        {
+            content: "the tab lists the latest documents, their types in full",
+            trigger: ".o_form_view div[name='nmbrs_document_ids'] .o_data_row td[name='document_type']",
+            run() {
+                for (const cell of document.querySelectorAll(
+                    ".o_form_view div[name='nmbrs_document_ids'] .o_data_row td[name='document_type']"
+                )) {
+                    assertNotCut(cell);
+                }
+            },
+        },
         noEnglishStep("relation's Nmbrs tab"),
         {
             content: "open the relation's payroll documents",
