@@ -196,11 +196,11 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_unsaved_test_t
             )}):not(:contains('Nmbrs. '))`,
         },
         {
-            content: "still connected, but the last test failed, beside it",
+            content: "still connected, but the last test failed, beside it, with when",
             trigger: `.o_setting_box#nmbrs_connection_state:has(div[name='nmbrs_state'] .text-bg-success):has(span[name='nmbrs_last_test'] .text-bg-danger:contains(${T(
                 "Last test: failed",
                 "Laatste test: mislukt"
-            )}))`,
+            )})) span[name='nmbrs_last_test'] div[name='nmbrs_last_test_date'] span:contains(':')`,
         },
         noEnglishStep("settings after a failed test"),
     ],
