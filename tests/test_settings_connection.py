@@ -81,6 +81,12 @@ class TestSettingsConnection(NmbrsSandboxCase):
         self._settings(nmbrs_token=self.sandbox.credentials.token).action_nmbrs_test_connection()
         self.assertEqual(self.company.nmbrs_last_test_result, 'ok')
 
+    def test_test_saves_the_other_unsaved_settings_too(self):
+        # The soft reload after the test would drop what only Save applies, such as a system parameter.
+        show_effect = self.env['ir.config_parameter'].get_param('base_setup.show_effect')
+        self._settings(show_effect=not show_effect).action_nmbrs_test_connection()
+        self.assertEqual(bool(self.env['ir.config_parameter'].get_param('base_setup.show_effect')), not show_effect)
+
     def test_notification_does_not_repeat_nmbrs_in_a_title(self):
         self.company.nmbrs_token = 'not-the-token'
         answer = self._test_connection()
