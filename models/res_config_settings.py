@@ -74,9 +74,11 @@ class ResConfigSettings(models.TransientModel):
         return self.company_id._nmbrs_notification(ok, message, next_action=SOFT_RELOAD)
 
     def action_nmbrs_connect(self):
+        """Save the settings, then test and connect: one click, as "Test connection"."""
         self.ensure_one()
+        self.execute()
         ok, message = self.company_id._nmbrs_connect()
-        return self.company_id._nmbrs_notification(ok, message, next_action=ok and SOFT_RELOAD)
+        return self.company_id._nmbrs_notification(ok, message, next_action=SOFT_RELOAD)
 
     def action_nmbrs_disconnect(self):
         self.ensure_one()

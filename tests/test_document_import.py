@@ -3,6 +3,7 @@ import datetime
 from odoo import sql_db
 from odoo.tests import tagged
 
+from ..models.nmbrs_relation_import import RelationImport
 from ..nmbrs.sandbox import faults
 from .document_import_case import AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase
 
@@ -209,6 +210,11 @@ class TestDocumentImport(DocumentImportCase):
         self.assertIn(str(len(imported)), notification['params']['message'])
         self.assertFalse(self.imported_documents(self.nmbrs_companies[1].id))
         self.assertEqual(self.relations[0].with_user(user).nmbrs_document_count, len(imported))
+
+    def test_the_chatter_note_counts_one_payslip_in_the_singular(self):
+        unit = RelationImport(self.company, self.relations[0], client=None, commit=lambda: None)
+        self.assertEqual(unit._arrival_text('payslip', 1, 'March 2026'), '1 payslip for March 2026')
+        self.assertEqual(unit._arrival_text('payslip', 2, 'March 2026'), '2 payslips for March 2026')
 
 
 @tagged('post_install', '-at_install')

@@ -81,6 +81,12 @@ class TestSettingsConnection(NmbrsSandboxCase):
         self._settings(nmbrs_token=self.sandbox.credentials.token).action_nmbrs_test_connection()
         self.assertEqual(self.company.nmbrs_last_test_result, 'ok')
 
+    def test_test_saves_the_other_unsaved_settings_too(self):
+        # The soft reload after the test would drop what only Save applies, such as a system parameter.
+        show_effect = self.env['ir.config_parameter'].get_param('base_setup.show_effect')
+        self._settings(show_effect=not show_effect).action_nmbrs_test_connection()
+        self.assertEqual(bool(self.env['ir.config_parameter'].get_param('base_setup.show_effect')), not show_effect)
+
     def test_notification_does_not_repeat_nmbrs_in_a_title(self):
         self.company.nmbrs_token = 'not-the-token'
         answer = self._test_connection()
@@ -107,6 +113,16 @@ class TestSettingsConnection(NmbrsSandboxCase):
         answer = self._settings().action_nmbrs_connect()['params']
         self.assertEqual(answer['type'], 'danger')
         self.assertEqual(self.company.nmbrs_state, 'disconnected')
+        self.assertEqual(answer['next'], SOFT_RELOAD, "the failed test shows beside the connection state")
+
+    def test_connect_saves_the_unsaved_settings_first(self):
+        self.company.write({'nmbrs_state': 'disconnected', 'nmbrs_token': 'not-the-token'})
+        show_effect = self.env['ir.config_parameter'].get_param('base_setup.show_effect')
+        answer = self._settings(nmbrs_token=self.sandbox.credentials.token,
+                                show_effect=not show_effect).action_nmbrs_connect()['params']
+        self.assertEqual(answer['type'], 'success')
+        self.assertEqual(self.company.nmbrs_state, 'connected')
+        self.assertEqual(bool(self.env['ir.config_parameter'].get_param('base_setup.show_effect')), not show_effect)
 
     def test_disconnect_keeps_the_links(self):
         partner = self.env['res.partner'].create({'name': 'Linked relation', 'is_company': True,

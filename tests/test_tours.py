@@ -22,8 +22,8 @@ class TestNmbrsTours(NmbrsTourCase):
             })
             self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_settings_tour', lang)
             self.assertEqual(self.company.nmbrs_tenant_key, 'kantoorvoorbeeld')
+            self.assertEqual(self.company.nmbrs_state, 'connected')
 
-            self.company.nmbrs_state = 'connected'
             relation = self.env['res.partner'].create({
                 'name': nmbrs_companies[index].name, 'is_company': True,
                 'nmbrs_company_id': nmbrs_companies[index].id})

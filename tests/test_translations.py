@@ -41,6 +41,9 @@ class TestDutchTranslation(TransactionCase):
         company_fields = env['res.company'].fields_get(['nmbrs_sync_direction'], ['string', 'selection'])
         self.assertEqual(company_fields['nmbrs_sync_direction']['string'], 'Synchronisatierichting')
         self.assertIn(('incoming', 'Inkomend: Nmbrs is leidend'), company_fields['nmbrs_sync_direction']['selection'])
+        # The tenant key is Dutch as a whole, not half ("Nmbrs-tenant key").
+        tenant_key = env['res.config.settings'].fields_get(['nmbrs_tenant_key'], ['string'])['nmbrs_tenant_key']
+        self.assertEqual(tenant_key['string'], 'Nmbrs-omgevingscode')
 
         # Menus.
         self.assertEqual(env.ref(f'{MODULE}.menu_nmbrs_documents').name, 'Documenten')

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { noEnglishStep, T } from "@nmbrs_connector/../tests/tours/nmbrs_tour_utils";
 
-// An accountant connects the company to Nmbrs (the test's local sandbox) in Settings.
+// An accountant connects the company to Nmbrs (the test's local sandbox) in Settings: one click saves and connects.
 registry.category("web_tour.tours").add("nmbrs_connector_settings_tour", {
     url: "/odoo/settings#nmbrs_connector",
     steps: () => [
@@ -21,18 +21,8 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_tour", {
             run: "edit https://kantoorvoorbeeld.nmbrs.nl/",
         },
         {
-            content: "save the settings",
-            trigger: ".o_control_panel button.o_form_button_save",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "the pasted address became the tenant key",
-            trigger: "div[name='nmbrs_tenant_key'] input:value('kantoorvoorbeeld')",
-        },
-        {
-            content: "test the connection",
-            trigger: "button[name='action_nmbrs_test_connection']",
+            content: "connect, without saving first",
+            trigger: "button[name='action_nmbrs_connect']",
             run: "click",
         },
         {
@@ -41,6 +31,14 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_tour", {
                 "Connected to the Nmbrs environment",
                 "Gekoppeld aan de Nmbrs-omgeving"
             )})`,
+        },
+        {
+            content: "the settings are saved and connected",
+            trigger: `div[name='nmbrs_state'] .text-bg-success:contains(${T("Connected", "Gekoppeld")})`,
+        },
+        {
+            content: "the pasted address became the tenant key",
+            trigger: "div[name='nmbrs_tenant_key'] input:value('kantoorvoorbeeld')",
         },
         noEnglishStep("settings"),
     ],
@@ -196,11 +194,11 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_unsaved_test_t
             )}):not(:contains('Nmbrs. '))`,
         },
         {
-            content: "still connected, but the last test failed, beside it",
+            content: "still connected, but the last test failed, beside it, with when",
             trigger: `.o_setting_box#nmbrs_connection_state:has(div[name='nmbrs_state'] .text-bg-success):has(span[name='nmbrs_last_test'] .text-bg-danger:contains(${T(
                 "Last test: failed",
                 "Laatste test: mislukt"
-            )}))`,
+            )})) span[name='nmbrs_last_test'] div[name='nmbrs_last_test_date'] span:contains(':')`,
         },
         noEnglishStep("settings after a failed test"),
     ],
