@@ -4,6 +4,7 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.orm.environments import Transaction
 from odoo.tools import LazyTranslate
 
 from ..nmbrs import api_facts
@@ -50,6 +51,9 @@ class NmbrsConsent(models.Model):
 
         def refresh_tokens(stale):
             with registry.cursor() as cr:
+                # The registry is known: looking it up by name would wait for the registry lock, which Odoo
+                # holds while it loads modules (tests at install).
+                cr.transaction = Transaction(registry)
                 consent = api.Environment(cr, SUPERUSER_ID, context)['nmbrs.consent'].browse(consent_id)
                 return consent._nmbrs_refresh_locked(identity, stale)
         return refresh_tokens
@@ -92,8 +96,9 @@ class NmbrsConsent(models.Model):
         for _attempt in range(3):
             cr.execute("SET LOCAL lock_timeout = '%s'" % REFRESH_LOCK_TIMEOUT)
             try:
+                # An expected outcome, not a bad query: keep it out of the error log.
                 cr.execute('SELECT state, access_token, refresh_token, access_expires_at FROM nmbrs_consent '
-                           'WHERE id = %s FOR UPDATE', [self.id])
+                           'WHERE id = %s FOR UPDATE', [self.id], log_exceptions=False)
                 return cr.fetchone() or (None, None, None, 0.0)
             except psycopg2.errors.SerializationFailure:
                 cr.rollback()
