@@ -122,17 +122,21 @@ class NmbrsConsent(models.Model):
             message = company._nmbrs_error_message(error)
             self.write({'message': message})
             return False, message
+        consent.refresh_expires_at = False  # a new consent: a new lifetime
         consent._nmbrs_store_tokens(tokens)
+        for failure in ('consent', 'consent_lapsing'):
+            company._nmbrs_resolve_failure(self, failure)
         self.write({'state': 'active', 'user_id': self.env.uid, 'given_date': fields.Datetime.now(),
                     'scopes': ' '.join(sorted(tokens.scopes)), 'message': False})
         return self._nmbrs_read_debtors()
 
     def _nmbrs_store_tokens(self, tokens):
-        """Keep a token pair; the refresh token lapses 30 days after it was handed out."""
+        """Keep a token pair; the consent lapses 30 days after the refresh token was handed out (or the first)."""
         self.sudo().write({
             'access_token': tokens.access_token, 'refresh_token': tokens.refresh_token or False,
             'access_expires_at': tokens.expires_at,
-            'refresh_expires_at': fields.Datetime.now() + timedelta(seconds=api_facts.REFRESH_TOKEN_SECONDS)})
+            **({'refresh_expires_at': fields.Datetime.now() + timedelta(seconds=api_facts.REFRESH_TOKEN_SECONDS)}
+               if api_facts.REFRESH_TOKEN_LIFETIME_SLIDES or not self.refresh_expires_at else {})})
 
     def _nmbrs_tokens(self):
         consent = self.sudo()
@@ -152,7 +156,7 @@ class NmbrsConsent(models.Model):
         self.ensure_one()
         company = self.company_id
         try:
-            with company._nmbrs_rest_client(self._nmbrs_tokens(), max_retries=0) as client:
+            with self._nmbrs_client(max_retries=0) as client:
                 user = client.user_info()
                 debtors = client.debtors()
         except NmbrsError as error:

@@ -18,6 +18,8 @@ FAILURE_SUMMARIES = {
     'relation_sync': _lt("Nmbrs sync failed"),
     'company_sync': _lt("Nmbrs relation sync failed"),
     'annual_documents': _lt("Nmbrs annual documents failed"),
+    'consent': _lt("Nmbrs consent must be renewed"),
+    'consent_lapsing': _lt("Nmbrs consent lapses soon"),
 }
 # Errors that every relation of the Odoo company would meet: reported once, on the company.
 CONNECTION_ERRORS = (errors.NmbrsAuthenticationError, errors.NmbrsPermissionError,

@@ -220,6 +220,10 @@ REST_SCOPES = (
 AUTHORIZATION_CODE_SECONDS = 300
 ACCESS_TOKEN_SECONDS = 3600
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
+# UNVERIFIED: each refresh starts a new 30 days (OAuth servers such as
+# IdentityServer slide by default). Odoo refreshes daily, and warns a week
+# before the date this gives, so a wrong guess shows as a warning, not a lapse.
+REFRESH_TOKEN_LIFETIME_SLIDES = True
 # Refresh this long before the access token expires, so a call never carries a dying token.
 ACCESS_TOKEN_LEEWAY_SECONDS = 60
 

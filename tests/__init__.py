@@ -36,3 +36,4 @@ from . import test_tours
 from . import test_translations
 from . import test_rest_consent
 from . import test_rest_consent_tours
+from . import test_rest_consent_refresh
