@@ -17,6 +17,17 @@ mkdir -p "$LOCAL"
 log() { printf '\033[1m[nmbrs]\033[0m %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# link_addon SOURCE NAME [EXCLUDED]: the folder $LOCAL/addons/NAME links to every entry of SOURCE but EXCLUDED.
+link_addon() {
+  local addon=$LOCAL/addons/$2 entry
+  [ -L "$addon" ] && rm "$addon"
+  mkdir -p "$addon"
+  find "$addon" -maxdepth 1 -type l -delete
+  for entry in "$1"/*; do
+    [ "${entry##*/}" = "${3:-}" ] || ln -s "$entry" "$addon/"
+  done
+}
+
 setup_odoo() {
   if [ -n "${ODOO_PATH:-}" ]; then
     [ -d "$ODOO_PATH/odoo/addons/base" ] || die "ODOO_PATH=$ODOO_PATH does not hold an odoo package"
@@ -25,15 +36,14 @@ setup_odoo() {
     "$REPO/scripts/fetch_odoo.sh" "$LOCAL/odoo-deb"
     ODOO_DIR=$LOCAL/odoo-deb/usr/lib/python3/dist-packages
   fi
-  # Odoo finds addons by folder name, and the repository root is the addon.
-  # The folder links to the repository's entries but not to its hidden ones:
-  # .local holds this very folder, and Odoo's term export, which follows
-  # links, would loop through it.
-  local addon=$LOCAL/addons/nmbrs_connector
-  [ -L "$addon" ] && rm "$addon"
-  mkdir -p "$addon"
-  find "$addon" -maxdepth 1 -type l -delete
-  ln -s "$REPO"/* "$addon/"
+  # Odoo finds addons by folder name, and the repository root is the addon;
+  # the accounting bridge is an addon of its own in the folder
+  # nmbrs_connector_account. Each addon's folder links to its entries but not
+  # to hidden ones: .local holds this very folder, and Odoo's term export,
+  # which follows links, would loop through it. (pytest needs real folders:
+  # through a link to a folder it would see the bridge as part of the root addon.)
+  link_addon "$REPO" nmbrs_connector nmbrs_connector_account
+  link_addon "$REPO/nmbrs_connector_account" nmbrs_connector_account
   ADDONS_PATH=$ODOO_DIR/odoo/addons,$LOCAL/addons
 }
 

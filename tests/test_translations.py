@@ -11,24 +11,29 @@ from odoo.addons.nmbrs_connector.nmbrs.errors import NmbrsAuthenticationError, N
 MODULE = 'nmbrs_connector'
 
 
+def assert_every_term_in_dutch(case, module, at_least):
+    """Fail ``case`` while a term of ``module`` has no Dutch translation in its i18n/nl.po."""
+    reader = TranslationModuleReader(case.env.cr, modules=[module])
+    terms = {source for term_module, _type, _name, _res_id, source, _value, _comments in reader
+             if term_module == module}
+    case.assertGreater(len(terms), at_least, "the reader should find the addon's terms")
+
+    catalog = polib.pofile(file_path(f'{module}/i18n/nl.po'))
+    case.assertEqual(catalog.metadata.get('Language'), 'nl')
+    translated = {entry.msgid for entry in catalog
+                  if entry.msgstr and 'fuzzy' not in entry.flags and not entry.obsolete}
+    missing = sorted(terms - translated)
+    case.assertFalse(
+        missing,
+        "%d terms have no Dutch translation in %s/i18n/nl.po; run scripts/i18n.sh %s and translate them:\n%s"
+        % (len(missing), module, module, '\n'.join('  %r' % term for term in missing)))
+
+
 @tagged('post_install', '-at_install')
 class TestDutchTranslation(TransactionCase):
 
     def test_every_term_has_a_dutch_translation(self):
-        reader = TranslationModuleReader(self.env.cr, modules=[MODULE])
-        terms = {source for module, _type, _name, _res_id, source, _value, _comments in reader
-                 if module == MODULE}
-        self.assertGreater(len(terms), 100, "the reader should find the addon's terms")
-
-        catalog = polib.pofile(file_path(f'{MODULE}/i18n/nl.po'))
-        self.assertEqual(catalog.metadata.get('Language'), 'nl')
-        translated = {entry.msgid for entry in catalog
-                      if entry.msgstr and 'fuzzy' not in entry.flags and not entry.obsolete}
-        missing = sorted(terms - translated)
-        self.assertFalse(
-            missing,
-            "%d terms have no Dutch translation in i18n/nl.po; run scripts/i18n.sh and translate them:\n%s"
-            % (len(missing), '\n'.join('  %r' % term for term in missing)))
+        assert_every_term_in_dutch(self, MODULE, at_least=100)
 
     def test_dutch_reaches_the_user(self):
         self.env['res.lang']._activate_lang('nl_NL')
