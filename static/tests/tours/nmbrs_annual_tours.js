@@ -46,6 +46,15 @@ registry.category("web_tour.tours").add("nmbrs_connector_annual_documents_tour",
             content: "the wizard counts the linked relations",
             trigger: ".modal div[name='relation_count']:contains('1')",
         },
+        {
+            content: "the year reads as a year, without a thousands separator",
+            trigger: ".modal div[name='year'] input",
+            run() {
+                if (!/^\d{4}$/.test(this.anchor.value)) {
+                    throw new Error(`the year reads "${this.anchor.value}"`);
+                }
+            },
+        },
         noEnglishStep("the annual documents wizard"),
         {
             content: "fetch",
