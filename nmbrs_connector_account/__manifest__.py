@@ -20,6 +20,9 @@ and Accounting are installed.
         'views/nmbrs_run_views.xml',
         'views/res_config_settings_views.xml',
     ],
+    'assets': {
+        'web.assets_tests': ['nmbrs_connector_account/static/tests/tours/*.js'],
+    },
     'installable': True,
     'auto_install': True,
 }
