@@ -15,9 +15,14 @@ and Accounting are installed.
     'data': [
         'security/ir.model.access.csv',
         'security/nmbrs_account_rules.xml',
+        'data/ir_cron_journal_booking.xml',
         'views/nmbrs_ledger_mapping_views.xml',
+        'views/nmbrs_run_views.xml',
         'views/res_config_settings_views.xml',
     ],
+    'assets': {
+        'web.assets_tests': ['nmbrs_connector_account/static/tests/tours/*.js'],
+    },
     'installable': True,
     'auto_install': True,
 }

@@ -86,7 +86,7 @@ test_addon() {
     log "installing $module in $db"
   fi
   # Where the install ends and the tests begin in Odoo's log.
-  local tests_start=" Starting post tests| odoo\\.addons\\.$module\\.tests\\."
+  local tests_start=" Starting post tests| odoo\\\\.addons\\\\.$module\\\\.tests\\\\."
   local started=$SECONDS odoo_status
   set +e
   # Shown: warnings and errors of the install, then failing tests with their tracebacks and the totals.

@@ -43,6 +43,13 @@ class NmbrsLedgerMapping(models.Model):
             mapping.display_name = '%s %s%s' % (
                 kinds.get(mapping.kind, ''), mapping.nmbrs_code, ' (%s)' % mapping.name if mapping.name else '')
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get('account_id'):
+            # Runs that waited for this code book at once, not at the next import.
+            self.env.ref('nmbrs_connector_account.ir_cron_nmbrs_book_journals')._trigger()
+        return result
+
     @api.model
     def _nmbrs_mappings(self, company, codes_by_kind):
         """{(kind, code): mapping} for the codes of a journal, listing the codes not seen before.
@@ -77,7 +84,6 @@ class NmbrsLedgerMapping(models.Model):
     @api.model
     def _nmbrs_action(self, unmapped_only=False):
         """The mapping list, with only the codes left to map when ``unmapped_only``."""
-        action = self.env['ir.actions.act_window']._for_xml_id('nmbrs_connector_account.action_nmbrs_ledger_mapping')
-        if unmapped_only:
-            action['context'] = {'search_default_unmapped': 1}
-        return action
+        return self.env['ir.actions.act_window']._for_xml_id(
+            'nmbrs_connector_account.action_nmbrs_ledger_mapping_unmapped' if unmapped_only
+            else 'nmbrs_connector_account.action_nmbrs_ledger_mapping')
