@@ -183,6 +183,34 @@ class NmbrsConsent(models.Model):
             return False, message
         return True, message
 
+    # ------------------------------------------------------------ testing
+
+    def action_nmbrs_test(self):
+        """Ask Nmbrs whether each consent works, and say so in one notification."""
+        results = [consent._nmbrs_test() for consent in self]
+        return self.env.company._nmbrs_notification(
+            all(ok for ok, _message in results), '\n'.join(message for _ok, message in results))
+
+    def _nmbrs_test(self):
+        """Whether this consent works: Nmbrs names its user and the companies of its debtors. ``(ok, message)``.
+
+        A consent Nmbrs no longer accepts is marked to renew, with its To-Do, on the way.
+        """
+        self.ensure_one()
+        _ = self.env._
+        if self.state != 'active':
+            return False, _("The consent for %(debtors)s is not active: give or renew it first.", debtors=self.name)
+        try:
+            with self._nmbrs_client(max_retries=0) as client:
+                client.user_info()
+                companies = [company for debtor in self.debtor_ids
+                             for company in client.companies_by_debtor(debtor.nmbrs_debtor_guid)]
+        except NmbrsError as error:
+            return False, _("The consent for %(debtors)s does not work: %(reason)s",
+                            debtors=self.name, reason=self.company_id._nmbrs_error_message(error))
+        return True, _("The consent for %(debtors)s works: Nmbrs shows %(count)s companies.",
+                       debtors=self.name, count=len(companies))
+
     # ------------------------------------------------------------ revoking
 
     def action_nmbrs_revoke(self):

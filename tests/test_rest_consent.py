@@ -199,3 +199,19 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
         self.come_back(self.sandbox.identity.approve(url, [self.debtors[1].id]))
         self.assertEqual(consent.state, 'active')
         self.assertIn('not debtor %s it was asked for' % self.debtors[0].number, consent.message)
+
+    def test_the_consent_test_says_whether_nmbrs_accepts_it(self):
+        consent = self.give_consent(self.debtors[:2])
+        action = consent.action_nmbrs_test()
+        companies = [company for company in self.sandbox.dataset.companies.values()
+                     if company.debtor_id in {debtor.id for debtor in self.debtors[:2]}]
+        self.assertEqual(action['params']['type'], 'success')
+        self.assertIn('works: Nmbrs shows %d companies' % len(companies), action['params']['message'])
+        # Withdrawn in Nmbrs: the test says so, and the consent must be renewed, with one To-Do.
+        self.sandbox.identity.revoke_all()
+        action = consent.action_nmbrs_test()
+        self.assertEqual(action['params']['type'], 'danger')
+        self.assertIn('does not work', action['params']['message'])
+        self.env.invalidate_all()
+        self.assertEqual(consent.state, 'renew')
+        self.assertEqual(len(consent.activity_ids.filtered(lambda todo: todo.nmbrs_failure == 'consent')), 1)
