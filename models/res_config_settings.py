@@ -42,8 +42,7 @@ class ResConfigSettings(models.TransientModel):
         help="Register this address with the app in the Nmbrs partner portal: Nmbrs sends the user back here "
              "after consent.")
     nmbrs_consent_count = fields.Integer('Active consents', compute='_compute_nmbrs_consent_counts')
-    nmbrs_debtors_without_consent_count = fields.Integer(
-        'Debtors without a consent', compute='_compute_nmbrs_consent_counts')
+    nmbrs_rest_progress = fields.Char('Move to REST', compute='_compute_nmbrs_consent_counts')
 
     def _compute_nmbrs_rest_callback_url(self):
         for settings in self:
@@ -54,8 +53,12 @@ class ResConfigSettings(models.TransientModel):
             company = [('company_id', '=', settings.company_id.id)]
             settings.nmbrs_consent_count = self.env['nmbrs.consent'].search_count(
                 company + [('state', '=', 'active')])
-            settings.nmbrs_debtors_without_consent_count = self.env['nmbrs.debtor.without.consent'].search_count(
-                company)
+            waiting = self.env['nmbrs.debtor.without.consent'].search_count(company)
+            debtors = len(set(self.env['nmbrs.link'].search(
+                company + [('nmbrs_debtor_number', '!=', False)]).mapped('nmbrs_debtor_number')))
+            settings.nmbrs_rest_progress = self.env._(
+                "Nmbrs ends SOAP on 1 March 2027: %(done)s of %(total)s debtors have a REST consent.",
+                done=debtors - waiting, total=debtors)
 
     def action_nmbrs_test_connection(self):
         self.ensure_one()
