@@ -143,6 +143,8 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
             for secret in (secrets.access_token, secrets.refresh_token, self.company.nmbrs_rest_client_secret,
                            self.company.nmbrs_rest_subscription_key):
                 self.assertNotIn(secret, line)
+        self.assertIn('1 of %d debtors is on REST' % len(self.debtors),
+                      self.env['res.config.settings'].create({}).nmbrs_rest_progress)
         # The list of debtors still to ask shows the others only.
         waiting = self.env['nmbrs.debtor.without.consent'].search([('company_id', '=', self.company.id)])
         self.assertEqual(sorted(waiting.mapped('debtor_number')),
