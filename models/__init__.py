@@ -25,4 +25,5 @@ from . import nmbrs_annual_request
 from . import res_company_rest
 from . import nmbrs_consent
 from . import nmbrs_debtor_without_consent
+from . import res_company_rest_switch
 from . import nmbrs_consent_refresh

@@ -21,3 +21,14 @@ def new_payroll_documents(env, count):
     if count == 1:
         return env._("1 new payroll document")
     return env._("%(count)s new payroll documents", count=count) if count else env._("no new payroll documents")
+
+
+def debtors_on_rest(env, done, total):
+    """"37 of 52 debtors are on REST": the noun follows the total, the verb the debtors on REST."""
+    if not total:
+        return env._("no relation is linked to a Nmbrs debtor yet")
+    if total == 1:
+        return env._("%(done)s of 1 debtor is on REST", done=done)
+    if done == 1:
+        return env._("1 of %(total)s debtors is on REST", total=total)
+    return env._("%(done)s of %(total)s debtors are on REST", done=done, total=total)

@@ -159,6 +159,14 @@ class NmbrsConsent(models.Model):
             with self._nmbrs_client(max_retries=0) as client:
                 user = client.user_info()
                 debtors = client.debtors()
+                self.debtor_ids.unlink()
+                self.write({
+                    'nmbrs_user_name': user and (user.name or user.email) or False,
+                    'debtor_ids': [fields.Command.create({
+                        'nmbrs_debtor_guid': debtor.id, 'number': debtor.number, 'name': debtor.name})
+                        for debtor in debtors],
+                })
+                self.debtor_ids._nmbrs_link_relations(client)
         except NmbrsError as error:
             company._nmbrs_log_error(error, 'consent debtors', self)
             message = self.env._("The consent is given, but Nmbrs did not say which debtors it covers: "
@@ -166,13 +174,6 @@ class NmbrsConsent(models.Model):
                                  reason=company._nmbrs_error_message(error))
             self.write({'message': message})
             return False, message
-        self.debtor_ids.unlink()
-        self.write({
-            'nmbrs_user_name': user and (user.name or user.email) or False,
-            'debtor_ids': [fields.Command.create({'nmbrs_debtor_guid': debtor.id, 'number': debtor.number,
-                                                  'name': debtor.name}) for debtor in debtors],
-        })
-        self.debtor_ids._nmbrs_link_relations()
         message = self.env._("Nmbrs consent given for %(debtors)s.", debtors=self.debtor_names or '-')
         if self.expected_debtor_number and self.expected_debtor_number not in self.debtor_ids.mapped('number'):
             message = self.env._(
@@ -182,6 +183,34 @@ class NmbrsConsent(models.Model):
             self.write({'message': message})
             return False, message
         return True, message
+
+    # ------------------------------------------------------------ testing
+
+    def action_nmbrs_test(self):
+        """Ask Nmbrs whether each consent works, and say so in one notification."""
+        results = [consent._nmbrs_test() for consent in self]
+        return self.env.company._nmbrs_notification(
+            all(ok for ok, _message in results), '\n'.join(message for _ok, message in results))
+
+    def _nmbrs_test(self):
+        """Whether this consent works: Nmbrs names its user and the companies of its debtors. ``(ok, message)``.
+
+        A consent Nmbrs no longer accepts is marked to renew, with its To-Do, on the way.
+        """
+        self.ensure_one()
+        _ = self.env._
+        if self.state != 'active':
+            return False, _("The consent for %(debtors)s is not active: give or renew it first.", debtors=self.name)
+        try:
+            with self._nmbrs_client(max_retries=0) as client:
+                client.user_info()
+                companies = [company for debtor in self.debtor_ids
+                             for company in client.companies_by_debtor(debtor.nmbrs_debtor_guid)]
+        except NmbrsError as error:
+            return False, _("The consent for %(debtors)s does not work: %(reason)s",
+                            debtors=self.name, reason=self.company_id._nmbrs_error_message(error))
+        return True, _("The consent for %(debtors)s works: Nmbrs shows %(count)s companies.",
+                       debtors=self.name, count=len(companies))
 
     # ------------------------------------------------------------ revoking
 
@@ -235,7 +264,47 @@ class NmbrsConsentDebtor(models.Model):
         return self.env['nmbrs.link'].search([('company_id', '=', self.company_id.id),
                                               ('nmbrs_debtor_number', '=', self.number)])
 
-    def _nmbrs_link_relations(self):
-        """Give the relations of these debtors the debtor's REST id, next to the SOAP id they keep."""
+    def _nmbrs_link_relations(self, client):
+        """Give the relations and employee contacts of these debtors their REST ids, next to the SOAP ids they keep.
+
+        Paired by what both protocols share: a company by its number within
+        the debtor, an employee by its number within the company. A number
+        that is not unique on either side is left unpaired.
+        """
         for debtor in self:
-            debtor._nmbrs_links().sudo().write({'nmbrs_debtor_guid': debtor.nmbrs_debtor_guid})
+            links = debtor._nmbrs_links().sudo()
+            links.write({'nmbrs_debtor_guid': debtor.nmbrs_debtor_guid})
+            companies = _unique_by(client.companies_by_debtor(debtor.nmbrs_debtor_guid), 'number')
+            for number, company_links in _group_by(links.filtered('nmbrs_company_number'),
+                                                   'nmbrs_company_number').items():
+                company = companies.get(number)
+                if company is None or len(company_links) > 1:
+                    continue
+                company_links.write({'nmbrs_company_guid': company.id})
+                debtor._nmbrs_link_employees(client, company_links.partner_id, company.id)
+
+    def _nmbrs_link_employees(self, client, relation, company_guid):
+        employee_links = self.env['nmbrs.link'].sudo().search([
+            ('company_id', '=', self.company_id.id), ('partner_id.parent_id', '=', relation.id),
+            ('nmbrs_employee_number', '!=', 0)])
+        employees = _unique_by(client.all_employees(company_guid), 'number')
+        for number, links in _group_by(employee_links, 'nmbrs_employee_number').items():
+            if number in employees and len(links) == 1:
+                links.write({'nmbrs_employee_guid': employees[number].id})
+
+
+def _group_by(records, field):
+    groups = {}
+    for record in records:
+        groups.setdefault(record[field], record.browse())
+        groups[record[field]] |= record
+    return groups
+
+
+def _unique_by(items, attribute):
+    """{value: item} of the items whose ``attribute`` no other item shares."""
+    seen = {}
+    for item in items:
+        value = getattr(item, attribute)
+        seen[value] = item if value not in seen else None
+    return {value: item for value, item in seen.items() if item is not None and value is not None}

@@ -25,8 +25,10 @@ class NmbrsLink(models.Model):
     partner_id = fields.Many2one('res.partner', 'Relation', required=True, index=True, ondelete='cascade')
     nmbrs_debtor_id = fields.Integer('Nmbrs debtor ID')
     nmbrs_debtor_number = fields.Char('Nmbrs debtor number')
-    # Set once a REST consent covers the debtor; the SOAP id stays.
+    # The REST GUIDs, set once a REST consent covers the debtor; the SOAP ids stay.
     nmbrs_debtor_guid = fields.Char('Nmbrs debtor ID (REST)')
+    nmbrs_company_guid = fields.Char('Nmbrs company ID (REST)')
+    nmbrs_employee_guid = fields.Char('Nmbrs employee ID (REST)')
     nmbrs_company_id = fields.Integer('Nmbrs company ID')
     nmbrs_company_number = fields.Integer('Nmbrs company number')
     nmbrs_employee_id = fields.Integer('Nmbrs employee ID')
@@ -40,6 +42,13 @@ class NmbrsLink(models.Model):
         "This Nmbrs company is already linked to another relation in this Odoo company.")
     _nmbrs_employee_once = models.UniqueIndex(
         '(company_id, nmbrs_employee_id) WHERE nmbrs_employee_id <> 0',
+        "This Nmbrs employee is already linked to another contact in this Odoo company.")
+
+    _nmbrs_company_guid_once = models.UniqueIndex(
+        '(company_id, nmbrs_company_guid) WHERE nmbrs_company_guid IS NOT NULL',
+        "This Nmbrs company is already linked to another relation in this Odoo company.")
+    _nmbrs_employee_guid_once = models.UniqueIndex(
+        '(company_id, nmbrs_employee_guid) WHERE nmbrs_employee_guid IS NOT NULL',
         "This Nmbrs employee is already linked to another contact in this Odoo company.")
 
     @api.model_create_multi

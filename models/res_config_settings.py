@@ -44,9 +44,9 @@ class ResConfigSettings(models.TransientModel):
         'Callback URL', compute='_compute_nmbrs_rest_callback_url',
         help="Register this address with the app in the Nmbrs partner portal: Nmbrs sends the user back here "
              "after consent.")
-    nmbrs_consent_count = fields.Integer('Active consents', compute='_compute_nmbrs_consent_counts')
     nmbrs_debtors_without_consent_count = fields.Integer(
         'Debtors without a consent', compute='_compute_nmbrs_consent_counts')
+    nmbrs_rest_progress = fields.Char('Move to REST', compute='_compute_nmbrs_consent_counts')
 
     def _compute_nmbrs_rest_callback_url(self):
         for settings in self:
@@ -55,10 +55,9 @@ class ResConfigSettings(models.TransientModel):
     def _compute_nmbrs_consent_counts(self):
         for settings in self:
             company = [('company_id', '=', settings.company_id.id)]
-            settings.nmbrs_consent_count = self.env['nmbrs.consent'].search_count(
-                company + [('state', '=', 'active')])
             settings.nmbrs_debtors_without_consent_count = self.env['nmbrs.debtor.without.consent'].search_count(
                 company)
+            settings.nmbrs_rest_progress = settings.company_id._nmbrs_rest_progress()
 
     def action_nmbrs_test_connection(self):
         """Save the settings and test the connection: one click.

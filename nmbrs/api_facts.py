@@ -4,6 +4,7 @@ Everything here comes from public sources (see the research notes shipped with
 the project). Items marked UNVERIFIED are guesses: when Nmbrs proves them wrong,
 this is the only file to change. Both the client and the sandbox read them.
 """
+from datetime import date
 
 PRODUCTION_URL = 'https://api.nmbrs.nl/soap/v3/'
 SANDBOX_URL = 'https://api-sandbox.nmbrs.nl/soap/v3/'
@@ -198,6 +199,10 @@ NMBRS_TIMEZONE = 'Europe/Amsterdam'
 # 1 March 2027). The contract is Nmbrs's own OpenAPI description, shipped in the
 # PyPI package nmbrs-rest-api (nmbrs_rest/_spec/nmbrs-openapi.yaml); the tests
 # hold the sandbox to it. What the description leaves open is marked UNVERIFIED.
+
+# Nmbrs stops its SOAP API on this day (its SSO help article); the company annual
+# documents (SalaryDocuments_AnnualDocument_*) have no REST counterpart and end with it.
+SOAP_END_DATE = date(2027, 3, 1)
 
 REST_API_URL = 'https://api.nmbrsapp.com'
 IDENTITY_URL = 'https://identityservice.nmbrs.com'

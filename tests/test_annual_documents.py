@@ -1,10 +1,12 @@
 from lxml import etree
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..nmbrs.sandbox import documents
 from .common import NmbrsSandboxCase
+from .document_import_case import freeze_time
 
 PAYROLL_REGISTER_RIGHT = 'CompanyService.SalaryDocuments_AnnualDocument_PayrollRegister'
 DOWNLOAD_OPERATIONS = ('SalaryDocuments_AnnualDocument_', 'SalaryDocuments_GetAnnualStatementPDF')
@@ -195,3 +197,27 @@ class TestAnnualDocuments(NmbrsSandboxCase):
         wizard = self.env['nmbrs.annual.documents.wizard'].with_user(self.manager).with_context(
             action['context']).create({})
         self.assertEqual(wizard.partner_ids, self.relations[0])
+
+
+@tagged('post_install', '-at_install')
+class TestAnnualDocumentsAfterSoap(NmbrsSandboxCase):
+    """From 1 March 2027 Nmbrs offers no company annual documents through its API: the wizard says so plainly."""
+
+    def test_after_soap_only_the_employees_annual_statements_are_offered(self):
+        Kind = self.env['nmbrs.annual.document.kind']
+        relation = self.env['res.partner'].create({'name': 'Bouwbedrijf', 'is_company': True,
+                                                   'nmbrs_company_id': next(iter(self.sandbox.dataset.companies))})
+        Wizard = self.env['nmbrs.annual.documents.wizard'].with_context(
+            active_model='res.partner', active_ids=relation.ids)
+        with freeze_time('2027-02-28 12:00:00'):
+            before = Wizard.create({'year': 2026})
+            self.assertFalse(before.soap_ended)
+            self.assertTrue(before.kind_ids.filtered(lambda kind: not kind.per_employee))
+        with freeze_time('2027-03-01 12:00:00'):
+            after = Wizard.create({'year': 2026})
+            self.assertTrue(after.soap_ended)
+            self.assertTrue(after.kind_ids)
+            self.assertTrue(all(after.kind_ids.mapped('per_employee')))
+            after.kind_ids = Kind.search([('per_employee', '=', False)], limit=1)
+            with self.assertRaisesRegex(UserError, 'no longer offers the company annual documents'):
+                after.action_fetch()

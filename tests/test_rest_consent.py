@@ -12,6 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.res_company_rest import CALLBACK_PATH
 from ..nmbrs import api_facts
+from ..nmbrs.sandbox.guids import guid
 from .common import NmbrsSandboxMixin
 
 
@@ -49,6 +50,19 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
         cls.relations = cls.env['res.partner'].create([
             {'name': debtor.name, 'is_company': True, 'nmbrs_debtor_id': debtor.id,
              'nmbrs_debtor_number': debtor.number} for debtor in cls.debtors])
+        # The first debtor's companies, linked over SOAP, each with its employees as contacts.
+        dataset = cls.sandbox.dataset
+        cls.nmbrs_companies = [company for company in dataset.companies.values()
+                               if company.debtor_id == cls.debtors[0].id]
+        cls.company_relations = cls.env['res.partner'].create([
+            {'name': company.name, 'is_company': True, 'nmbrs_company_id': company.id,
+             'nmbrs_company_number': company.number, 'nmbrs_debtor_id': company.debtor_id,
+             'nmbrs_debtor_number': cls.debtors[0].number} for company in cls.nmbrs_companies])
+        cls.employee_contacts = cls.env['res.partner'].create([
+            {'name': '%s %s' % (employee.first_name, employee.last_name), 'parent_id': relation.id,
+             'nmbrs_employee_id': employee.id, 'nmbrs_employee_number': employee.number}
+            for company, relation in zip(cls.nmbrs_companies, cls.company_relations)
+            for employee in dataset.employees.values() if employee.company_id == company.id])
 
     def setUp(self):
         super().setUp()
@@ -121,6 +135,7 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
         self.assertEqual(consent.debtor_ids.relation_count, 1)
         self.assertEqual(self.relations[1].nmbrs_link_ids.nmbrs_debtor_guid, consent.debtor_ids.nmbrs_debtor_guid)
         self.assertFalse(self.relations[0].nmbrs_link_ids.nmbrs_debtor_guid)
+        self.assertFalse(any(self.company_relations.nmbrs_link_ids.mapped('nmbrs_company_guid')))
         secrets = consent.sudo()
         self.assertTrue(secrets.access_token and secrets.refresh_token)
         self.assertFalse(secrets.oauth_state or secrets.oauth_code_verifier)
@@ -128,6 +143,8 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
             for secret in (secrets.access_token, secrets.refresh_token, self.company.nmbrs_rest_client_secret,
                            self.company.nmbrs_rest_subscription_key):
                 self.assertNotIn(secret, line)
+        self.assertIn('1 of %d debtors is on REST' % len(self.debtors),
+                      self.env['res.config.settings'].create({}).nmbrs_rest_progress)
         # The list of debtors still to ask shows the others only.
         waiting = self.env['nmbrs.debtor.without.consent'].search([('company_id', '=', self.company.id)])
         self.assertEqual(sorted(waiting.mapped('debtor_number')),
@@ -199,3 +216,38 @@ class TestRestConsent(NmbrsSandboxMixin, HttpCase):
         self.come_back(self.sandbox.identity.approve(url, [self.debtors[1].id]))
         self.assertEqual(consent.state, 'active')
         self.assertIn('not debtor %s it was asked for' % self.debtors[0].number, consent.message)
+
+    def test_the_consent_test_says_whether_nmbrs_accepts_it(self):
+        consent = self.give_consent(self.debtors[:2])
+        action = consent.action_nmbrs_test()
+        companies = [company for company in self.sandbox.dataset.companies.values()
+                     if company.debtor_id in {debtor.id for debtor in self.debtors[:2]}]
+        self.assertEqual(action['params']['type'], 'success')
+        self.assertIn('works: Nmbrs shows %d companies' % len(companies), action['params']['message'])
+        # Withdrawn in Nmbrs: the test says so, and the consent must be renewed, with one To-Do.
+        self.sandbox.identity.revoke_all()
+        action = consent.action_nmbrs_test()
+        self.assertEqual(action['params']['type'], 'danger')
+        self.assertIn('does not work', action['params']['message'])
+        self.env.invalidate_all()
+        self.assertEqual(consent.state, 'renew')
+        self.assertEqual(len(consent.activity_ids.filtered(lambda todo: todo.nmbrs_failure == 'consent')), 1)
+
+    def test_relations_and_employee_contacts_keep_their_soap_id_and_gain_their_rest_id(self):
+        consent = self.give_consent(self.debtors[:1])
+        self.assertEqual(consent.debtor_ids.relation_count, 1 + len(self.company_relations))
+        for company, relation in zip(self.nmbrs_companies, self.company_relations):
+            link = relation.nmbrs_link_ids
+            self.assertEqual((link.nmbrs_company_id, link.nmbrs_company_guid), (company.id, guid('company', company.id)))
+            self.assertEqual(link.nmbrs_debtor_guid, guid('debtor', self.debtors[0].id))
+        self.assertTrue(self.employee_contacts)
+        for contact in self.employee_contacts:
+            link = contact.nmbrs_link_ids
+            self.assertEqual(link.nmbrs_employee_guid, guid('employee', link.nmbrs_employee_id))
+
+    def test_a_number_that_is_not_unique_is_left_unpaired(self):
+        first, second = self.employee_contacts[:2]
+        second.nmbrs_employee_number = first.nmbrs_employee_number
+        self.give_consent(self.debtors[:1])
+        self.assertFalse(first.nmbrs_link_ids.nmbrs_employee_guid or second.nmbrs_link_ids.nmbrs_employee_guid)
+        self.assertTrue(self.employee_contacts[2].nmbrs_link_ids.nmbrs_employee_guid)

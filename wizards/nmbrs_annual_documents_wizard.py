@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models import counted_words
+from ..nmbrs import api_facts
 
 # Up to this many relations are fetched while the user waits; more go to the background.
 INTERACTIVE_RELATION_LIMIT = 5
@@ -20,8 +21,10 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year - 1)
     kind_ids = fields.Many2many(
         'nmbrs.annual.document.kind', 'nmbrs_annual_wizard_kind_rel', 'wizard_id', 'kind_id',
-        string='Documents', default=lambda self: self.env['nmbrs.annual.document.kind'].search(
-            [('default_selected', '=', True)]))
+        string='Documents', domain=lambda self: self._nmbrs_offered_kinds_domain(),
+        default=lambda self: self.env['nmbrs.annual.document.kind'].search(
+            self._nmbrs_offered_kinds_domain() + [('default_selected', '=', True)]))
+    soap_ended = fields.Boolean('Nmbrs SOAP ended', compute='_compute_soap_ended')
     state = fields.Selection([('choose', 'Choose'), ('result', 'Result')], default='choose', required=True)
     request_id = fields.Many2one('nmbrs.annual.request', readonly=True)
     line_ids = fields.One2many(related='request_id.line_ids', string='Results')
@@ -34,6 +37,18 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
         if context.get('active_model') == 'res.partner' and context.get('active_ids') and 'partner_ids' in fields_list:
             values['partner_ids'] = [Command.set(context['active_ids'])]
         return values
+
+    @api.model
+    def _nmbrs_soap_ended(self):
+        return fields.Date.context_today(self) >= api_facts.SOAP_END_DATE
+
+    @api.model
+    def _nmbrs_offered_kinds_domain(self):
+        """Once SOAP has ended, only the employees' annual statements: Nmbrs has no company ones over REST."""
+        return [('per_employee', '=', True)] if self._nmbrs_soap_ended() else []
+
+    def _compute_soap_ended(self):
+        self.soap_ended = self._nmbrs_soap_ended()
 
     @api.depends('all_relations', 'partner_ids')
     def _compute_relation_count(self):
@@ -64,6 +79,10 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
             raise UserError(self.env._("Select at least one relation that is linked to Nmbrs."))
         if not self.kind_ids:
             raise UserError(self.env._("Select at least one kind of annual document."))
+        if self._nmbrs_soap_ended() and not all(self.kind_ids.mapped('per_employee')):
+            raise UserError(self.env._(
+                "Since 1 March 2027 Nmbrs no longer offers the company annual documents through its API. Choose "
+                "the employees' annual statements, or download the company documents in Nmbrs itself."))
         if not 2000 <= self.year <= fields.Date.context_today(self).year:
             raise UserError(self.env._("Choose a year between 2000 and this year."))
         request = self.env['nmbrs.annual.request'].create({

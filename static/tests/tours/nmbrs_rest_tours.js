@@ -12,8 +12,11 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
             trigger: "div[name='nmbrs_rest_callback_url']:contains(/nmbrs/oauth/callback)",
         },
         {
-            content: "no consent yet: both debtors of linked relations are without one",
-            trigger: `#nmbrs_consents:contains(${T("debtors without a consent", "debiteuren zonder toestemming")}) div[name='nmbrs_debtors_without_consent_count']:contains(2)`,
+            content: "no consent yet: neither debtor of the linked relations is on REST",
+            trigger: `div[name='nmbrs_rest_progress']:contains(${T(
+                "Nmbrs ends SOAP on 1 March 2027: 0 of 2 debtors are on REST.",
+                "Nmbrs stopt op 1 maart 2027 met SOAP: 0 van de 2 debiteuren zijn overgestapt op REST."
+            )})`,
         },
         noEnglishStep("REST settings"),
         {
