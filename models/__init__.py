@@ -22,3 +22,5 @@ from . import res_partner_documents
 from . import res_partner_employee
 from . import nmbrs_annual_document_kind
 from . import nmbrs_annual_request
+from . import nmbrs_work_cost
+from . import res_partner_work_costs

@@ -29,3 +29,4 @@ from . import test_settings_connection
 from . import test_stored_language
 from . import test_tours
 from . import test_translations
+from . import test_work_costs
