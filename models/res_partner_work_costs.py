@@ -36,18 +36,21 @@ class ResCompany(models.Model):
     @api.model
     def _cron_nmbrs_fetch_work_costs(self):
         """Fetch this year's WKR figures of every linked relation, for the companies whose connection has them."""
-        for company in self.search([('nmbrs_state', '=', 'connected')]):
+        cron = self.env['ir.cron']
+        due = [(company, company._nmbrs_linked_relations())
+               for company in self.search([('nmbrs_state', '=', 'connected')]) if company._nmbrs_has_work_costs()]
+        cron._commit_progress(remaining=sum(len(partners) for _company, partners in due))
+        for company, partners in due:
             with company._nmbrs_client() as client:
-                if not client.has_work_costs:
-                    continue
-                for partner in company._nmbrs_linked_relations():
+                for partner in partners:
                     try:
                         company._nmbrs_fetch_work_costs(
                             partner, fields.Date.today().year, client, partner.nmbrs_company_id)
                     except Exception as error:  # noqa: BLE001 - one relation must never stop the others
                         self.env.cr.rollback()
                         company._nmbrs_log_error(error, 'WKR fetch', partner)
-                    self.env['ir.cron']._commit_progress(1)
+                    if not cron._commit_progress(1):
+                        return
 
     def _nmbrs_fetch_work_costs(self, partner, year, client, nmbrs_company_ref):
         """Store the WKR figures of ``partner`` for ``year`` as ``client`` gives them for that Nmbrs company."""

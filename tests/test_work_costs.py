@@ -68,7 +68,8 @@ class TestWorkCosts(NmbrsSandboxCase):
 
     def test_a_soap_connection_says_it_needs_the_rest_consent(self):
         self.assertFalse(self.relations[0].nmbrs_has_work_costs)
-        self.env['res.company']._cron_nmbrs_fetch_work_costs()
+        with self.enter_registry_test_mode():
+            self.assertIs(self.env.ref('nmbrs_connector.ir_cron_nmbrs_work_costs').method_direct_trigger(), True)
         self.assertFalse(self.env['nmbrs.work.cost'].search([]), "SOAP has no WKR figures: nothing is asked")
         self.assertEqual(self.sandbox.calls.all(), [])
 
