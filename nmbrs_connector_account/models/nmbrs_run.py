@@ -25,8 +25,12 @@ class NmbrsRun(models.Model):
     nmbrs_booking_message = fields.Text('Booking note', readonly=True, copy=False)
 
     def action_nmbrs_book_again(self):
-        """Book these runs (again) at the next booking job, e.g. after their entry was deleted."""
-        self.write({'nmbrs_booking_state': 'to_book', 'nmbrs_booking_message': False})
+        """Book these runs (again) at the next booking job, e.g. after their entry was deleted.
+
+        A run whose entry still exists keeps it: it is never booked twice.
+        """
+        self.filtered(lambda run: not run.move_id).write(
+            {'nmbrs_booking_state': 'to_book', 'nmbrs_booking_message': False})
         self.env.ref('nmbrs_connector_account.ir_cron_nmbrs_book_journals')._trigger()
         return {
             'type': 'ir.actions.client',

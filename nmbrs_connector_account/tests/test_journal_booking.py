@@ -139,6 +139,9 @@ class TestJournalBooking(BookingCase):
         run = self.store_run(GROSS, WAGE_TAX, NET)
         self.book()
         first = run.move_id
+        run.action_nmbrs_book_again()
+        self.book()
+        self.assertEqual(run.move_id, first, "Book again leaves a run whose entry exists alone")
         first.unlink()
         self.book()
         self.assertFalse(run.move_id)
