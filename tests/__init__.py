@@ -37,3 +37,5 @@ from . import test_translations
 from . import test_rest_consent
 from . import test_rest_consent_tours
 from . import test_rest_consent_refresh
+from . import test_work_cost
+from . import test_work_cost_tours
