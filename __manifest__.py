@@ -35,6 +35,8 @@ files, payroll journals and annual documents) onto the right relation.
         'views/nmbrs_consent_views.xml',
         'data/ir_cron_consent_refresh.xml',
         'views/res_config_settings_views.xml',
+        'data/ir_cron_work_costs.xml',
+        'views/nmbrs_work_cost_views.xml',
     ],
     'assets': {
         'web.assets_tests': ['nmbrs_connector/static/tests/tours/*.js'],
