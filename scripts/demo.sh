@@ -61,16 +61,19 @@ export NMBRS_REST_SUBSCRIPTION_KEY=${NMBRS_REST_SUBSCRIPTION_KEY:-}
 # Odoo's callback URL (Settings > Nmbrs) is built from web.base.url: the address the demo serves.
 export ODOO_BASE_URL=http://localhost:$http_port
 
-log "creating the database $db with the addon"
+log "creating the database $db with the addon and Accounting (Dutch chart of accounts)"
 dropdb --if-exists --force "$db"
 rm -rf "$LOCAL/data/filestore/$db"
 # docutils reports the markup slips of Odoo's own module descriptions (mail's)
 # on stderr while the modules are listed: not the user's concern.
-odoo server -c "$conf" -d "$db" -i nmbrs_connector --stop-after-init --log-level=warn 2>&1 \
+odoo server -c "$conf" -d "$db" -i nmbrs_connector,account,l10n_nl --stop-after-init --log-level=warn 2>&1 \
   | { grep -Ev '^<string>:[0-9]+: \((ERROR|WARNING)/[0-9]\)' || true; }
 
 log "connecting the company to Nmbrs and importing the documents"
 odoo shell -c "$conf" -d "$db" --log-level=warn --no-http < "$REPO/scripts/demo_prepare.py"
+
+log "booking the company's own payroll in Accounting"
+odoo shell -c "$conf" -d "$db" --log-level=warn --no-http < "$REPO/scripts/demo_accounting.py"
 
 log "serving Odoo on http://localhost:$http_port"
 cat <<MSG
@@ -78,7 +81,11 @@ cat <<MSG
   Odoo with nmbrs_connector: http://localhost:$http_port
   login: admin   password: admin
   Look at: Contacts > Nmbrs > Documents, a linked relation's Nmbrs tab,
-           Settings > Nmbrs (how many debtors are on REST, the consents).
+           Settings > Nmbrs (how many debtors are on REST, the consents),
+           Invoicing > Accounting > Journal Entries and Payroll runs (the
+           company's own payroll: drafts, and runs waiting for ledger code 1620),
+           Invoicing > Configuration > Nmbrs ledger mapping (map 1620: the
+           waiting runs book) and the To-Do on the company's contact.
   Nmbrs SOAP answers from $NMBRS_URL${NMBRS_REST_API_URL:+, REST from $NMBRS_REST_API_URL}
   Ctrl-C stops Odoo$( [ ${#pids[@]} -gt 0 ] && echo ", the Nmbrs sandbox" )$( [ -n "$PRIVATE_PG" ] && echo " and PostgreSQL" ).
 
