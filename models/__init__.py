@@ -27,5 +27,6 @@ from . import nmbrs_consent
 from . import nmbrs_debtor_without_consent
 from . import res_company_rest_switch
 from . import nmbrs_consent_refresh
+from . import nmbrs_route
 from . import nmbrs_work_cost
 from . import res_partner_work_cost

@@ -70,7 +70,7 @@ class NmbrsWorkCost(models.Model):
     def _nmbrs_fetch_company(self, company):
         """Fetch the figures of the company's linked Nmbrs companies; one that fails keeps its old figures."""
         links = self.env['nmbrs.link'].search([('company_id', '=', company.id), ('nmbrs_company_id', '!=', 0)])
-        for consent, consent_links in links._nmbrs_by_work_cost_consent().items():
+        for consent, consent_links in links._nmbrs_by_consent().items():
             self._nmbrs_fetch(company, consent, consent_links)
 
     @api.model
@@ -102,23 +102,6 @@ class NmbrsLink(models.Model):
 
     nmbrs_wkr_fetched_at = fields.Datetime('WKR figures fetched on', readonly=True)
     nmbrs_wkr_error = fields.Char('WKR problem', readonly=True)
-
-    def _nmbrs_work_cost_consent(self):
-        """The active REST consent of this link's company that covers its debtor, or an empty recordset."""
-        self.ensure_one()
-        if not self.nmbrs_debtor_number:
-            return self.env['nmbrs.consent']
-        return self.env['nmbrs.consent.debtor'].sudo().search([
-            ('company_id', '=', self.company_id.id), ('number', '=', self.nmbrs_debtor_number),
-            ('consent_id.state', '=', 'active')], limit=1).consent_id
-
-    def _nmbrs_by_work_cost_consent(self):
-        """These links grouped by the consent that covers them (an empty consent: none does)."""
-        groups = {}
-        for link in self:
-            consent = link._nmbrs_work_cost_consent()
-            groups[consent] = groups.get(consent, self.browse()) | link
-        return groups
 
     def _nmbrs_fetch_work_costs(self, client, rest_company_id, years):
         """Replace this link's stored figures of ``years`` by Nmbrs's; on an error keep the old ones and say why."""

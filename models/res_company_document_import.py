@@ -38,7 +38,8 @@ class ResCompany(models.Model):
     def _nmbrs_linked_relations(self):
         """The relations linked to a Nmbrs company in this Odoo company."""
         self.ensure_one()
-        return self.env['res.partner'].with_company(self).search([('nmbrs_company_id', '!=', False)], order='id')
+        return self.env['res.partner'].with_company(self).search(
+            ['|', ('nmbrs_company_id', '!=', False), ('nmbrs_company_guid', '!=', False)], order='id')
 
     @api.model
     def _cron_nmbrs_import_documents(self):

@@ -4,14 +4,17 @@ from odoo.tools import SQL
 
 NMBRS_ID_FIELDS = ('nmbrs_debtor_id', 'nmbrs_company_id', 'nmbrs_employee_id')
 # The fields of a relation that show its nmbrs.link in the current Odoo company.
-NMBRS_LINK_FIELDS = NMBRS_ID_FIELDS + ('nmbrs_debtor_number', 'nmbrs_company_number', 'nmbrs_employee_number')
+# The REST ids (GUIDs) a link gains once a consent covers its debtor; a REST-only company has only these.
+NMBRS_GUID_FIELDS = ('nmbrs_debtor_guid', 'nmbrs_company_guid', 'nmbrs_employee_guid')
+NMBRS_LINK_FIELDS = NMBRS_ID_FIELDS + NMBRS_GUID_FIELDS + (
+    'nmbrs_debtor_number', 'nmbrs_company_number', 'nmbrs_employee_number')
 
 
 def _with_link(partners, link_domain, negate=False):
     """The relations whose nmbrs.link in the current Odoo company matches ``link_domain`` (or, with
     ``negate``, does not): a SQL condition, read without the user's rights on links, as the compute does."""
     links = partners.env['nmbrs.link'].sudo()._search(
-        [('company_id', '=', partners.env.company.id)] + link_domain)
+        Domain('company_id', '=', partners.env.company.id) & Domain(link_domain))
     return Domain.custom(to_sql=lambda model, alias, query: SQL(
         "%s NOT IN %s" if negate else "%s IN %s", SQL.identifier(alias, 'id'), links.subselect('partner_id')))
 
@@ -48,6 +51,9 @@ class ResPartner(models.Model):
     nmbrs_company_number = _link_field(fields.Integer, 'nmbrs_company_number', 'Nmbrs company number')
     nmbrs_employee_id = _link_field(fields.Integer, 'nmbrs_employee_id', 'Nmbrs employee ID')
     nmbrs_employee_number = _link_field(fields.Integer, 'nmbrs_employee_number', 'Nmbrs employee number')
+    nmbrs_debtor_guid = _link_field(fields.Char, 'nmbrs_debtor_guid', 'Nmbrs debtor ID (REST)')
+    nmbrs_company_guid = _link_field(fields.Char, 'nmbrs_company_guid', 'Nmbrs company ID (REST)')
+    nmbrs_employee_guid = _link_field(fields.Char, 'nmbrs_employee_guid', 'Nmbrs employee ID (REST)')
     nmbrs_last_sync = fields.Datetime('Last Nmbrs sync', company_dependent=True, copy=False, readonly=True)
     nmbrs_sync_state = fields.Selection(
         [('ok', 'In sync'), ('error', 'Sync error'), ('held', 'Held for a check')], string='Nmbrs sync status',
@@ -84,11 +90,11 @@ class ResPartner(models.Model):
             [('company_id', '=', self.env.company.id), ('partner_id', 'in', self.ids)])
         return {link.partner_id.id: link for link in links}
 
-    @api.depends(*NMBRS_ID_FIELDS)
+    @api.depends(*NMBRS_ID_FIELDS, *NMBRS_GUID_FIELDS)
     @api.depends_context('company')
     def _compute_nmbrs_linked(self):
         for partner in self:
-            partner.nmbrs_linked = any(partner[field] for field in NMBRS_ID_FIELDS)
+            partner.nmbrs_linked = any(partner[field] for field in NMBRS_ID_FIELDS + NMBRS_GUID_FIELDS)
 
     def _search_nmbrs_linked(self, operator, value):
         if operator != 'in':
@@ -96,5 +102,5 @@ class ResPartner(models.Model):
         wanted = {bool(item) for item in value}
         if wanted == {True, False}:
             return Domain.TRUE
-        linked = ['|', '|'] + [(field, 'not in', [False]) for field in NMBRS_ID_FIELDS]
+        linked = Domain.OR([(field, 'not in', [False])] for field in NMBRS_ID_FIELDS + NMBRS_GUID_FIELDS)
         return _with_link(self, linked, negate=wanted == {False})

@@ -28,7 +28,7 @@ class ResPartner(models.Model):
             partner.nmbrs_wkr_year = year
             partner.nmbrs_work_cost_ids = costs.filtered(lambda cost: cost.year == year) if costs else False
             partner.nmbrs_wkr_needs_consent = bool(
-                link and link.nmbrs_company_id and not link._nmbrs_work_cost_consent())
+                link and link.nmbrs_company_id and not link._nmbrs_consent())
             partner.nmbrs_wkr_fetched_at = link.nmbrs_wkr_fetched_at if link else False
             partner.nmbrs_wkr_error = link.nmbrs_wkr_error if link else False
 
