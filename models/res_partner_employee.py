@@ -39,6 +39,11 @@ class EmployeeRoster:
         return (info.email_work, info.email_private) if info else ()
 
 
+def _employee_id_field(client):
+    """The link field holding an employee's id as ``client`` names it."""
+    return 'nmbrs_employee_guid' if client.protocol == 'rest' else 'nmbrs_employee_id'
+
+
 def _same_name(first, second):
     return bool(first and second) and ' '.join(first.split()).casefold() == ' '.join(second.split()).casefold()
 
@@ -58,12 +63,15 @@ class ResPartner(models.Model):
         company; else an unlinked contact of this relation is taken that has the
         employee's number as reference, else its e-mail, else its name, and
         linked; else a contact is created. Returns ({employee id: contact},
-        created contacts).
+        created contacts). Ids are GUIDs over REST (the contact's
+        nmbrs_employee_guid), integers over SOAP (its nmbrs_employee_id); a
+        contact linked over the other protocol is found by its employee number.
         """
         self.ensure_one()
+        id_field = _employee_id_field(roster.client)
         partners = self.with_context(active_test=False)
-        found = partners.search([('nmbrs_employee_id', 'in', list(employee_numbers))])
-        contacts = {partner.nmbrs_employee_id: partner for partner in found}
+        found = partners.search([(id_field, 'in', list(employee_numbers))])
+        contacts = {partner[id_field]: partner for partner in found}
         missing = [employee_id for employee_id in employee_numbers if employee_id not in contacts]
         if not missing:
             return contacts, partners.browse()
@@ -79,7 +87,7 @@ class ResPartner(models.Model):
                 "Employee %(number)s", number=numbers[employee_id] or employee_id),
             'type': 'contact',
             'parent_id': self.id,
-            'nmbrs_employee_id': employee_id,
+            id_field: employee_id,
             'nmbrs_employee_number': numbers[employee_id],
         } for employee_id in new])
         contacts.update(zip(new, created))
@@ -92,18 +100,22 @@ class ResPartner(models.Model):
         then by name, so that a weaker match never takes a contact a stronger one needs.
         """
         company = self.env.company
+        id_field = _employee_id_field(roster.client)
         unlinked = self.with_context(active_test=False).search([
-            ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_employee_id', '=', False),
+            ('parent_id', '=', self.id), ('is_company', '=', False), (id_field, '=', False),
             ('company_id', 'in', [False, company.id])], order='id')
         matched = {}
         if not unlinked:
             return matched
         rules = (
+            # Linked over the other protocol: the same employee number within this company.
             lambda contact, employee_id: bool(numbers[employee_id])
+            and contact.nmbrs_employee_number == numbers[employee_id],
+            lambda contact, employee_id: not contact.nmbrs_linked and bool(numbers[employee_id])
             and (contact.ref or '').strip() == str(numbers[employee_id]),
-            lambda contact, employee_id: bool(contact.email)
+            lambda contact, employee_id: not contact.nmbrs_linked and bool(contact.email)
             and any(same_email(contact.email, email) for email in roster.emails(employee_id)),
-            lambda contact, employee_id: _same_name(contact.name, roster.name(employee_id)),
+            lambda contact, employee_id: not contact.nmbrs_linked and _same_name(contact.name, roster.name(employee_id)),
         )
         for rule in rules:
             for employee_id in numbers:
