@@ -44,7 +44,8 @@ class NmbrsConsent(models.Model):
 
     def _compute_nmbrs_pairing_count(self):
         counts = dict(self.env['nmbrs.pairing']._read_group(
-            [('consent_id', 'in', self.ids), ('state', '=', 'open')], ['consent_id'], ['__count']))
+            [('consent_id', 'in', self.ids)] + self.env['nmbrs.pairing']._nmbrs_waiting(), ['consent_id'],
+            ['__count']))
         for consent in self:
             consent.nmbrs_pairing_count = counts.get(consent, 0)
             consent.nmbrs_pairing_text = counted_words.relations_need_a_choice(

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..nmbrs.errors import NmbrsError
 from . import counted_words
+from .res_company_connection import SOFT_RELOAD
 
 # Per kind of pairing: the link field that holds the REST id, and the number both protocols share.
 KINDS = {'company': ('nmbrs_company_guid', 'nmbrs_company_number'),
@@ -188,7 +189,7 @@ class NmbrsPairingCandidate(models.Model):
         if pairing.kind == 'company':
             ok, employees = pairing._nmbrs_pair_employees(consent)
             message = ' '.join(filter(None, (message, employees)))
-        return link.company_id._nmbrs_notification(ok, message)
+        return link.company_id._nmbrs_notification(ok, message, next_action=SOFT_RELOAD)
 
 
 def _group_by(records, field):

@@ -5,7 +5,7 @@ changed as an office changes Nmbrs: a company or an employee renumbered, so
 that two share a number or a relation's number is gone.
 """
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..nmbrs.sandbox.guids import guid
 from .common import NmbrsSandboxCase
@@ -154,3 +154,29 @@ class TestRestPairing(NmbrsSandboxCase):
         with self.assertRaisesRegex(UserError, 'No active consent covers debtor %s' % self.debtor.number):
             pairing.candidate_ids.action_nmbrs_choose()
         self.assertFalse(self.relations[0].nmbrs_link_ids.nmbrs_company_guid)
+
+    def test_an_nmbrs_administrator_chooses_and_may_change_his_mind_about_soap(self):
+        self.renumber_company(self.nmbrs_companies[0], 77)
+        consent = self.consent()
+        manager = new_test_user(self.env, login='nmbrs_beheerder', groups='nmbrs_connector.group_nmbrs_manager')
+        pairing = self.pairing(self.relations[0]).with_user(manager)
+        pairing.action_nmbrs_keep_on_soap()
+        pairing.action_nmbrs_choose_again()
+        self.assertEqual(pairing.state, 'open')
+        action = pairing.candidate_ids.action_nmbrs_choose()
+        self.assertEqual(action['params']['type'], 'success')
+        self.assertIn('now goes over Nmbrs REST', action['params']['message'])
+        self.assertEqual(self.relations[0].nmbrs_link_ids._nmbrs_route(), consent)
+        for contact in self.contacts:
+            self.assertEqual(contact.nmbrs_link_ids._nmbrs_route(), consent)
+
+    def test_a_number_whose_nmbrs_company_another_relation_has_waits_for_a_choice(self):
+        first, second = self.nmbrs_companies[:2]
+        # The second relation holds the first company's REST id (chosen by hand earlier): it keeps it.
+        self.relations[1].nmbrs_link_ids.nmbrs_company_guid = guid('company', first.id)
+        self.consent()
+        self.assertEqual(self.relations[1].nmbrs_link_ids.nmbrs_company_guid, guid('company', first.id))
+        pairing = self.pairing(self.relations[0])
+        self.assertEqual(pairing.reason, 'taken')
+        self.assertEqual(pairing.candidate_ids.mapped('nmbrs_guid'), [guid('company', second.id)])
+        self.assertFalse(self.pairing(self.relations[1]))
