@@ -1,6 +1,6 @@
 {
     'name': 'Nmbrs Connector',
-    'version': '19.0.1.1.0',
+    'version': '19.0.1.2.0',
     'summary': 'Import payslips, wage tax declarations, SEPA files and journals from Nmbrs payroll',
     'description': """
 Connects each Odoo company to Nmbrs (Dutch payroll software): links relations

@@ -1,6 +1,5 @@
 from odoo import models
 
-from ..nmbrs.records import Employee
 from .nmbrs_relation_values import same_email
 
 
@@ -61,17 +60,22 @@ class ResPartner(models.Model):
         created contacts).
         """
         self.ensure_one()
+        # Over REST an employee is named by its GUID; a contact linked over SOAP keeps its id and gains the GUID.
+        id_field = 'nmbrs_employee_guid' if roster.client.protocol == 'rest' else 'nmbrs_employee_id'
         partners = self.with_context(active_test=False)
-        found = partners.search([('nmbrs_employee_id', 'in', list(employee_numbers))])
-        contacts = {partner.nmbrs_employee_id: partner for partner in found}
+        found = partners.search([(id_field, 'in', list(employee_numbers))])
+        contacts = {partner[id_field]: partner for partner in found}
         missing = [employee_id for employee_id in employee_numbers if employee_id not in contacts]
         if not missing:
             return contacts, partners.browse()
         numbers = {employee_id: employee_numbers[employee_id] or getattr(roster.employee(employee_id), 'number', None)
                    for employee_id in missing}
-        matched = self._nmbrs_match_unlinked_contacts(roster, numbers)
+        matched = self._nmbrs_match_linked_by_number(id_field, numbers)
+        matched.update(self._nmbrs_match_unlinked_contacts(
+            roster, {employee_id: number for employee_id, number in numbers.items() if employee_id not in matched}))
         for employee_id, contact in matched.items():
-            contact._nmbrs_link_employee(Employee(id=employee_id, number=numbers[employee_id]))
+            contact.with_context(nmbrs_no_push=True).write(
+                {id_field: employee_id, 'nmbrs_employee_number': numbers[employee_id]})
         contacts.update(matched)
         new = [employee_id for employee_id in missing if employee_id not in matched]
         created = self.create([{
@@ -79,11 +83,24 @@ class ResPartner(models.Model):
                 "Employee %(number)s", number=numbers[employee_id] or employee_id),
             'type': 'contact',
             'parent_id': self.id,
-            'nmbrs_employee_id': employee_id,
+            id_field: employee_id,
             'nmbrs_employee_number': numbers[employee_id],
         } for employee_id in new])
         contacts.update(zip(new, created))
         return contacts, created
+
+    def _nmbrs_match_linked_by_number(self, id_field, numbers):
+        """{employee id: contact} for employees a contact of this relation is linked to by the other protocol:
+        the same employee number within the company, without this protocol's id yet."""
+        wanted = {number: employee_id for employee_id, number in numbers.items() if number}
+        if not wanted:
+            return {}
+        contacts = self.with_context(active_test=False).search([
+            ('parent_id', '=', self.id), ('nmbrs_employee_number', 'in', list(wanted)), (id_field, '=', False)])
+        by_number = {}
+        for contact in contacts:
+            by_number.setdefault(contact.nmbrs_employee_number, []).append(contact)
+        return {wanted[number]: found[0] for number, found in by_number.items() if len(found) == 1}
 
     def _nmbrs_match_unlinked_contacts(self, roster, numbers):
         """{employee id: contact} for the employees an unlinked contact of this relation stands for.
@@ -93,7 +110,7 @@ class ResPartner(models.Model):
         """
         company = self.env.company
         unlinked = self.with_context(active_test=False).search([
-            ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_employee_id', '=', False),
+            ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_linked', '=', False),
             ('company_id', 'in', [False, company.id])], order='id')
         matched = {}
         if not unlinked:

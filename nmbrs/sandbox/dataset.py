@@ -323,6 +323,12 @@ class Dataset:
         self._declarations_by_company.setdefault(company.id, []).append(declaration.id)
         return declaration
 
+    def remove_run(self, run_id):
+        """Forget a run (a test's own, say); a declaration added with it stays."""
+        with self.lock:
+            run = self.runs.pop(run_id)
+            self._runs_by_company[run.company_id].remove(run_id)
+
     def lock_run(self, run_id, locked=True):
         with self.lock:
             self.runs[run_id].is_locked = locked
