@@ -180,3 +180,17 @@ class TestRestPairing(NmbrsSandboxCase):
         self.assertEqual(pairing.reason, 'taken')
         self.assertEqual(pairing.candidate_ids.mapped('nmbrs_guid'), [guid('company', second.id)])
         self.assertFalse(self.pairing(self.relations[1]))
+
+    def test_when_nmbrs_fails_on_the_employees_the_choice_stays_and_the_user_is_told(self):
+        self.renumber_company(self.nmbrs_companies[0], 77)
+        consent = self.consent()
+        pairing = self.pairing(self.relations[0])
+        self.sandbox.faults.inject('http_503', 'getEmployeesByCompany')
+        action = pairing.candidate_ids.action_nmbrs_choose()
+        self.assertEqual(action['params']['type'], 'danger')
+        self.assertIn("employee contacts were not paired yet", action['params']['message'])
+        self.assertIn("Read debtors", action['params']['message'])
+        self.assertEqual(self.relations[0].nmbrs_link_ids._nmbrs_route(), consent)
+        self.sandbox.faults.clear()
+        consent._nmbrs_read_debtors()
+        self.assertEqual(self.contacts[0].nmbrs_link_ids._nmbrs_route(), consent)
