@@ -33,6 +33,7 @@ files, payroll journals and annual documents) onto the right relation.
         'views/nmbrs_sync_log_views.xml',
         'views/res_partner_document_views.xml',
         'views/nmbrs_consent_views.xml',
+        'views/nmbrs_pairing_views.xml',
         'data/ir_cron_consent_refresh.xml',
         'views/res_config_settings_views.xml',
         'data/ir_cron_work_costs.xml',

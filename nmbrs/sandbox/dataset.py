@@ -346,6 +346,21 @@ class Dataset:
         with self.lock:
             self.runs[run_id].payslip_overrides[employee_id] = list(pdfs)
 
+    def renumber_company(self, company_id, number):
+        """Give a company another number, as an office does in Nmbrs (both protocols show it); the old one."""
+        with self.lock:
+            company = self.companies[company_id]
+            old, company.number = company.number, number
+            return old
+
+    def renumber_employee(self, employee_id, number):
+        """Give an employee another number within its company (both protocols show it); the old one."""
+        with self.lock:
+            employee = self.employees[employee_id]
+            old, employee.number = employee.number, number
+            employee.employee_number = number
+            return old
+
     def record_update(self, service, operation, target_id, values):
         with self.lock:
             self.updates.append(Update(service, operation, target_id, values, self.now()))
