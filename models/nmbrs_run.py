@@ -35,7 +35,7 @@ class NmbrsRun(models.Model):
     sepa_done = fields.Boolean('SEPA file imported', readonly=True)
     journal_done = fields.Boolean('Journal imported', readonly=True)
 
-    _company_run_uniq = models.UniqueIndex(
+    _company_run_id_uniq = models.UniqueIndex(
         '(company_id, nmbrs_company_id, nmbrs_run_id) WHERE nmbrs_run_id <> 0', 'This Nmbrs run is already known.')
     _company_run_guid_uniq = models.UniqueIndex(
         '(company_id, nmbrs_run_guid) WHERE nmbrs_run_guid IS NOT NULL', 'This Nmbrs run is already known.')

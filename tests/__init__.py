@@ -30,6 +30,7 @@ from . import test_rest_consent_refresh
 from . import test_rest_consent_tours
 from . import test_rest_contract
 from . import test_rest_identity
+from . import test_rest_import
 from . import test_rest_office
 from . import test_rest_pairing
 from . import test_rest_pairing_tours
