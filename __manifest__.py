@@ -1,6 +1,6 @@
 {
     'name': 'Nmbrs Connector',
-    'version': '19.0.1.1.0',
+    'version': '19.0.1.2.0',
     'summary': 'Import payslips, wage tax declarations, SEPA files and journals from Nmbrs payroll',
     'description': """
 Connects each Odoo company to Nmbrs (Dutch payroll software): links relations
@@ -33,6 +33,7 @@ files, payroll journals and annual documents) onto the right relation.
         'views/nmbrs_sync_log_views.xml',
         'views/res_partner_document_views.xml',
         'views/nmbrs_consent_views.xml',
+        'views/nmbrs_pairing_views.xml',
         'data/ir_cron_consent_refresh.xml',
         'views/res_config_settings_views.xml',
         'data/ir_cron_work_costs.xml',

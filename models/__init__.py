@@ -28,5 +28,7 @@ from . import nmbrs_debtor_without_consent
 from . import res_company_rest_switch
 from . import nmbrs_consent_refresh
 from . import nmbrs_route
+from . import nmbrs_pairing
+from . import nmbrs_consent_pairing
 from . import nmbrs_work_cost
 from . import res_partner_work_cost

@@ -32,3 +32,16 @@ def debtors_on_rest(env, done, total):
     if done == 1:
         return env._("1 of %(total)s debtors is on REST", total=total)
     return env._("%(done)s of %(total)s debtors are on REST", done=done, total=total)
+
+
+def relations_need_a_choice(env, count):
+    """"3 relations need a choice": relations and employee contacts waiting to be paired with Nmbrs REST."""
+    if count == 1:
+        return env._("1 relation needs a choice")
+    return env._("%(count)s relations need a choice", count=count)
+
+
+def employee_contacts_waiting(env, count):
+    if count == 1:
+        return env._("1 of its employee contacts needs a choice too.")
+    return env._("%(count)s of its employee contacts need a choice too.", count=count)

@@ -73,6 +73,7 @@ class NmbrsDocument(models.Model):
     nmbrs_company_id = fields.Integer('Nmbrs company ID', readonly=True, aggregator=None)
     nmbrs_run_id = fields.Integer('Nmbrs run ID', readonly=True, aggregator=None)
     nmbrs_run_number = fields.Integer('Run number', readonly=True, aggregator=None)
+    run_id = fields.Many2one('nmbrs.run', 'Payroll run', readonly=True, index='btree_not_null', ondelete='set null')
     nmbrs_key = fields.Char(
         'Nmbrs key', required=True, readonly=True,
         help="What identifies the document in Nmbrs, e.g. payslip/company/run/employee/number.")

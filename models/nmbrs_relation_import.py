@@ -15,6 +15,7 @@ from ..nmbrs.dates import local_date
 from ..nmbrs.errors import NmbrsError, NmbrsResponseError
 from ..nmbrs.parallel import fetch_all, fetch_in_order
 from ..nmbrs.records import Records
+from . import document_keys
 from .nmbrs_document import document_file_name, period_label
 from .nmbrs_run import RUN_DOCUMENT_FLAGS
 from .res_partner_employee import EmployeeRoster
@@ -43,14 +44,14 @@ def import_years(company):
     return today.year - 1, today.year
 
 
-def fetch_runs(client, nmbrs_company_id, years):
+def fetch_runs(client, company_ref, years):
     """The Nmbrs runs of a company in ``years``; only calls Nmbrs, so it may run on another thread.
 
     A run that cannot be read, or that lacks its year or period, is listed in ``unreadable``.
     """
     runs = Records()
     for year in years:
-        found = client.runs(nmbrs_company_id, year)
+        found = client.runs(company_ref, year)
         runs.unreadable += getattr(found, 'unreadable', [])
         for run in found:
             if run.year and run.period_end:
@@ -62,11 +63,11 @@ def fetch_runs(client, nmbrs_company_id, years):
     return runs
 
 
-def fetch_declarations(client, nmbrs_company_id, years):
+def fetch_declarations(client, company_ref, years):
     """The wage tax declarations of a company in ``years``; those that cannot be read are in ``unreadable``."""
     declarations = Records()
     for year in years:
-        found = client.wage_taxes(nmbrs_company_id, year)
+        found = client.wage_taxes(company_ref, year)
         declarations.unreadable += getattr(found, 'unreadable', [])
         for declaration in found:
             if declaration.year:
@@ -99,6 +100,10 @@ class RelationImport:
     was stored, so a late run of an earlier month is caught up, while a run
     whose documents are all stored costs no call beyond the list of runs.
     ``commit`` is called after every run, so a crash loses at most that run.
+
+    ``client`` is the relation's route (SOAP, or REST over the consent that
+    covers its debtor). Runs and documents are known by Nmbrs's numbers
+    (document_keys), so what one protocol imported the other never imports again.
     """
 
     def __init__(self, company, partner, client, commit, runs=None):
@@ -107,7 +112,10 @@ class RelationImport:
         self.partner = partner.with_env(self.env)
         self.client = client
         self.commit = commit
+        # The id to ask the client for; the SOAP id (0 on a REST-only link) stays on what is stored.
+        self.company_ref = self.partner._nmbrs_company_ref(client)
         self.nmbrs_company_id = self.partner.nmbrs_company_id
+        self.company_number = self.partner.nmbrs_company_number or 'id:%s' % self.company_ref
         self.types = company._nmbrs_wanted_document_types()
         self.counts = defaultdict(Counter)  # document type -> created / skipped / failed
         self.errors = {}  # document type -> its first error
@@ -115,7 +123,7 @@ class RelationImport:
         self.error = None  # what stopped the whole relation, if anything
         self.arrived = Counter()  # (document type, year, period) -> documents created
         self._employee_partners = {}
-        self._roster = EmployeeRoster(client, self.nmbrs_company_id)
+        self._roster = EmployeeRoster(client, self.company_ref)
         # A future of the runs list, when the caller fetched it ahead of time.
         self._runs = runs
 
@@ -123,7 +131,7 @@ class RelationImport:
 
     def run(self):
         years = import_years(self.company)
-        runs = self._runs.result() if self._runs else fetch_runs(self.client, self.nmbrs_company_id, years)
+        runs = self._runs.result() if self._runs else fetch_runs(self.client, self.company_ref, years)
         run_types = [document_type for document_type in self.types if document_type in RUN_DOCUMENT_FLAGS]
         for error in runs.unreadable:
             # That run alone waits: it is looked at again at the next import.
@@ -132,12 +140,13 @@ class RelationImport:
         # (types, fetch, store) per batch: fetch only calls Nmbrs, on another thread, so
         # the next batches download while this thread stores an earlier one.
         batches = []
+        stored = self._stored_keys(years)
         if 'wage_tax' in self.types:
-            batches.append((['wage_tax'], *self._wage_tax_batch(years, runs)))
+            batches.append((['wage_tax'], *self._wage_tax_batch(years, runs, stored)))
         if run_types:
-            records = self._run_records(runs)
-            stored = self._stored_run_keys(runs)
-            batches += filter(None, (self._run_batch(run, records[run.id], stored.get(run.id, set()))
+            records = self._run_records(runs, years)
+            payslips = self._stored_payslip_prefixes(stored)
+            batches += filter(None, (self._run_batch(run, records, runs, stored, payslips)
                                      for run in runs if run.is_locked))
             self.commit()
         for (types, _fetch, store), fetched in zip(
@@ -151,72 +160,118 @@ class RelationImport:
                     self._failed(document_type, error)
             self.commit()
 
-    def _run_records(self, runs):
-        """The nmbrs.run record of every run, created or brought up to date: {run id: record}."""
+    def _run_records(self, runs, years):
+        """The nmbrs.run record of every run, created or brought up to date: {run id: record}.
+
+        A run is found by its year and number, so a run seen over SOAP is the
+        same record over REST and gains its REST id.
+        """
         Run = self.env['nmbrs.run']
-        records = {record.nmbrs_run_id: record for record in Run.search([
-            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
-            ('nmbrs_run_id', 'in', [run.id for run in runs])])}
-        new = [run for run in runs if run.id not in records]
-        created = Run.create([{
-            'company_id': self.company.id, 'partner_id': self.partner.id,
-            'nmbrs_company_id': self.nmbrs_company_id, 'nmbrs_run_id': run.id, 'name': run.description,
-            'number': run.number, 'year': run.year, 'period_start': run.period_start, 'period': run.period_end,
-            'run_at': run.run_at, 'locked': bool(run.is_locked)} for run in new])
-        records.update(zip((run.id for run in new), created))
+        id_field = 'nmbrs_run_guid' if self.client.protocol == 'rest' else 'nmbrs_run_id'
+        known = Run.search([('company_id', '=', self.company.id), ('partner_id', '=', self.partner.id),
+                            ('nmbrs_company_id', 'in', [self.nmbrs_company_id, 0]), ('year', 'in', list(years))])
+        by_number = {(record.year, record.number): record for record in known if record.number}
+        by_id = {record[id_field]: record for record in known if record[id_field]}
+        records, new = {}, []
         for run in runs:
-            if records[run.id].locked != bool(run.is_locked):
-                records[run.id].locked = bool(run.is_locked)
+            record = by_id.get(run.id) or (run.number and by_number.get((run.year, run.number)))
+            if record:
+                records[run.id] = record
+                values = {field: value for field, value in ((id_field, run.id), ('locked', bool(run.is_locked)))
+                          if record[field] != value}
+                if values:
+                    record.write(values)
+            else:
+                new.append(run)
+        created = Run.create([{
+            'company_id': self.company.id, 'partner_id': self.partner.id, 'nmbrs_company_id': self.nmbrs_company_id,
+            id_field: run.id, 'name': run.description, 'number': run.number, 'year': run.year,
+            'period_start': run.period_start, 'period': run.period_end, 'run_at': run.run_at,
+            'locked': bool(run.is_locked)} for run in new])
+        records.update(zip((run.id for run in new), created))
         return records
 
-    def _stored_run_keys(self, runs):
-        """{run id: keys of its documents already stored}, in one query."""
-        stored = defaultdict(set)
-        for document in self.env['nmbrs.document'].search_read([
-                ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
-                ('nmbrs_run_id', 'in', [run.id for run in runs if run.is_locked])], ['nmbrs_run_id', 'nmbrs_key']):
-            stored[document['nmbrs_run_id']].add(document['nmbrs_key'])
-        return stored
+    def _stored_keys(self, years):
+        """{key: (document id, year, period)} of the relation's documents of ``years``, in one query."""
+        return {document['nmbrs_key']: (document['id'], document['year'], document['period'])
+                for document in self.env['nmbrs.document'].search_read([
+                    ('company_id', '=', self.company.id), ('partner_id', '=', self.partner.id),
+                    ('year', 'in', list(years)), ('document_type', 'in', self.types)],
+                    ['nmbrs_key', 'year', 'period'])}
 
-    def _run_batch(self, run, record, stored):
+    @staticmethod
+    def _stored_payslip_prefixes(stored):
+        """{key prefix of one employee in one run: payslips stored}."""
+        return Counter(key.rsplit('/', 1)[0] + '/' for key in stored if key.startswith('payslip/'))
+
+    @staticmethod
+    def _period_runs(run, runs):
+        """The runs of ``run``'s (last) period, by number."""
+        return sorted((other for other in runs if other.year == run.year and other.period_end == run.period_end),
+                      key=lambda other: other.number or 0)
+
+    def _payslips_here(self, run, runs):
+        """Whether this run's batch fetches payslips.
+
+        Over SOAP every run has its own payslips. Over REST Nmbrs gives one
+        payslip per employee per period, as it stands after the period's runs
+        (see api_facts on getEmployeePayslipPerPeriod): it is fetched once every run of
+        the period is locked, by the batch of the period's last run, and filed
+        under the last run the employee was paid in, the run SOAP stores it
+        under. So a period imported partly over SOAP gets no payslip twice.
+        """
+        if not self.client.payslips_per_period:
+            return True
+        period_runs = self._period_runs(run, runs)
+        return all(other.is_locked for other in period_runs) and period_runs[-1] is run
+
+    def _run_batch(self, run, records, runs, stored, payslips):
         """(fetch, store) of a run's missing documents; None when it has all it needs."""
+        record = records[run.id]
         wanted = [document_type for document_type in RUN_DOCUMENT_FLAGS
-                  if document_type in self.types and not record[RUN_DOCUMENT_FLAGS[document_type]]]
+                  if document_type in self.types and not record[RUN_DOCUMENT_FLAGS[document_type]]
+                  and (document_type != 'payslip' or self._payslips_here(run, runs))]
         if not wanted:
             return None
+        # Over REST the last run's batch fetches the payslips of its whole period.
+        payslip_runs = self._period_runs(run, runs) if self.client.payslips_per_period else [run]
 
         def fetch():
-            failures, skipped, calls = [], Counter(), {}
+            failures, skipped, calls, paid_in = [], Counter(), {}, {}
             if 'payslip' in wanted:
-                try:
-                    employees = self.client.run_employees(self.nmbrs_company_id, run.id, run.year)
-                except NmbrsError as error:
-                    failures.append(('payslip', error))
-                    employees = []
-                failures += [('payslip', error) for error in getattr(employees, 'unreadable', ())]
+                for payslip_run in payslip_runs:
+                    try:
+                        found = self.client.run_employees(self.company_ref, payslip_run.id, payslip_run.year)
+                    except NmbrsError as error:
+                        failures.append(('payslip', error))
+                        continue
+                    failures += [('payslip', error) for error in getattr(found, 'unreadable', ())]
+                    for employee in found:
+                        # The last run of the period that paid the employee (runs come by number).
+                        paid_in[employee.employee_id] = (employee, payslip_run)
+                employees = [employee for employee, _run in paid_in.values()]
                 if not employees and not failures:
                     failures.append(('payslip', None))  # no employee in a locked run: asked again next time
                 for employee in employees:
-                    prefix = self._key('payslip', run.id, employee.employee_id) + '/'
-                    already = sum(key.startswith(prefix) for key in stored)
+                    employee_run = paid_in[employee.employee_id][1]
+                    already = payslips[document_keys.run_employee_prefix(self.company_number, employee_run, employee)]
                     if already:
                         skipped['payslip'] += already
                         continue
                     calls[('payslip', employee.employee_id, employee.employee_number)] = partial(
-                        self.client.employee_payslips, self.nmbrs_company_id, run.id, run.year,
-                        employee.employee_id)
+                        self._payslips, employee_run, employee.employee_id)
             for document_type, download in (('sepa', partial(self.client.sepa, payment_date=payment_date(run))),
                                             ('journal', self.client.journal)):
                 if document_type not in wanted:
                     continue
-                if self._key(document_type, run.id) in stored:
+                if document_keys.run_key(document_type, self.company_number, run) in stored:
                     skipped[document_type] += 1
                     continue
-                calls[(document_type,)] = partial(download, self.nmbrs_company_id, run.id, run.year)
-            return failures, skipped, fetch_all(calls)
+                calls[(document_type,)] = partial(download, self.company_ref, run.id, run.year)
+            return failures, skipped, fetch_all(calls), paid_in
 
         def store(fetched):
-            failures, skipped, results = fetched
+            failures, skipped, results, paid_in = fetched
             complete = dict.fromkeys(wanted, True)
             for document_type, error in failures:
                 if error:
@@ -227,9 +282,10 @@ class RelationImport:
             for document_type, count in skipped.items():
                 self.counts[document_type]['skipped'] += count
             values = []
-            payslips = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
+            payslips_fetched = {call[1:]: result for call, result in results.items() if call[0] == 'payslip'}
             partners = self._employees(
-                {employee_id: number for (employee_id, number), (_pdfs, error) in payslips.items() if not error})
+                {employee_id: number for (employee_id, number), (_pdfs, error) in payslips_fetched.items()
+                 if not error})
             for call, (result, error) in results.items():
                 document_type = call[0]
                 if error:
@@ -241,49 +297,68 @@ class RelationImport:
                                 partners.get(call[1]) if document_type == 'payslip' else None)
                     complete[document_type] = False
                 elif document_type == 'payslip':
-                    employee = partners.get(call[1])
+                    employee, employee_run = paid_in[call[1]]
+                    contact = partners.get(call[1])
                     for number, pdf in enumerate(result, start=1):
                         values.append(self._run_values(
-                            run, 'payslip', pdf, self._key('payslip', run.id, call[1], number),
-                            file_name(self.env, 'payslip', run.year, run.period_end, employee.name, number),
-                            employee))
+                            employee_run, records[employee_run.id], 'payslip', pdf,
+                            document_keys.run_key('payslip', self.company_number, employee_run, employee, number),
+                            file_name(self.env, 'payslip', run.year, run.period_end, contact.name, number),
+                            contact))
                 else:
                     values.append(self._run_values(
-                        run, document_type, result, self._key(document_type, run.id),
+                        run, record, document_type, result, document_keys.run_key(
+                            document_type, self.company_number, run),
                         file_name(self.env, document_type, run.year, run.period_end, self.partner.name)))
-            for document_type, stored in self._store(values).items():
-                complete[document_type] = complete.get(document_type, True) and stored
-            record.write({RUN_DOCUMENT_FLAGS[document_type]: True
-                          for document_type, done in complete.items() if done})
+            for document_type, done in self._store(values).items():
+                complete[document_type] = complete.get(document_type, True) and done
+            for document_type, done in complete.items():
+                if done:
+                    # Over REST a period's payslips are done for every run of the period at once.
+                    done_runs = payslip_runs if document_type == 'payslip' else [run]
+                    self.env['nmbrs.run'].union(*(records[done_run.id] for done_run in done_runs)).write(
+                        {RUN_DOCUMENT_FLAGS[document_type]: True})
 
         return wanted, fetch, store
 
-    def _wage_tax_batch(self, years, runs):
+    def _payslips(self, run, employee_id):
+        """An employee's payslip PDFs: of the run over SOAP, of the run's period over REST."""
+        if self.client.payslips_per_period:
+            pdf = self.client.period_payslip(employee_id, run.year, run.period_end)
+            return [pdf] if pdf else []
+        return self.client.employee_payslips(self.company_ref, run.id, run.year, employee_id)
+
+    def _wage_tax_batch(self, years, runs, stored):
         """(fetch, store) of the declarations of ``years`` not stored yet that the company's rule lets in."""
-        stored = set(self.env['nmbrs.document'].search([
-            ('company_id', '=', self.company.id), ('nmbrs_company_id', '=', self.nmbrs_company_id),
-            ('document_type', '=', 'wage_tax'), ('year', 'in', list(years))]).mapped('nmbrs_key'))
         accepted = self._declaration_rule(runs)
+        legacy = {key: found for key, found in stored.items() if key.startswith('wage_tax/') and key.count('/') == 2}
 
         def fetch():
             try:
-                declarations = fetch_declarations(self.client, self.nmbrs_company_id, years)
+                declarations = fetch_declarations(self.client, self.company_ref, years)
             except NmbrsError as error:
-                return error, [], {}, {}
+                return error, [], {}, {}, {}, {}
+            keys = {declaration.id: document_keys.declaration_key(self.company_number, declaration)
+                    for declaration in declarations}
+            adopted = self._adopt_legacy(declarations, keys, stored, legacy)
             wanted = {declaration.id: declaration for declaration in declarations
-                      if self._key('wage_tax', declaration.id) not in stored and accepted(declaration)}
-            return None, declarations, wanted, fetch_all({
-                declaration_id: partial(self.client.wage_tax_xml, self.nmbrs_company_id, declaration_id)
+                      if keys[declaration.id] not in stored and declaration.id not in adopted
+                      and accepted(declaration)}
+            return None, declarations, wanted, keys, adopted, fetch_all({
+                declaration_id: partial(self.client.wage_tax_xml, self.company_ref, declaration_id)
                 for declaration_id in wanted})
 
         def store(fetched):
-            list_error, declarations, wanted, results = fetched
+            list_error, declarations, wanted, keys, adopted, results = fetched
             if list_error:
                 self._failed('wage_tax', list_error)
                 return
             for error in declarations.unreadable:
                 self._failed('wage_tax', error)
             self.env['nmbrs.wage.tax.status']._record_seen(self.company, [d.status for d in declarations])
+            for declaration_id, document_id in adopted.items():
+                self.env['nmbrs.document'].browse(document_id).nmbrs_key = keys[declaration_id]
+                self.counts['wage_tax']['skipped'] += 1
             values = []
             for declaration_id, (xml, error) in results.items():
                 declaration = wanted[declaration_id]
@@ -293,7 +368,7 @@ class RelationImport:
                     self._empty('wage_tax', declaration.year, declaration.period)
                 else:
                     values.append({
-                        'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': self._key('wage_tax', declaration_id),
+                        'document_type': 'wage_tax', 'raw': xml, 'nmbrs_key': keys[declaration_id],
                         'name': file_name(self.env, 'wage_tax', declaration.year, declaration.period,
                                           self.partner.name),
                         'year': declaration.year, 'period': declaration.period, 'nmbrs_status': declaration.status,
@@ -301,6 +376,30 @@ class RelationImport:
             self._store(values)
 
         return fetch, store
+
+    def _adopt_legacy(self, declarations, keys, stored, legacy):
+        """{declaration id: id of the document stored for it under its old key}.
+
+        Before 19.0.1.2.0 a declaration was stored under its SOAP id. Over SOAP
+        that id is seen again and the document takes the new key. Over REST,
+        which names no SOAP id, the old documents of a period stand for the
+        period's declarations not stored under the new key, in order (SOAP ids
+        and serial numbers both grow): never fetched a second time.
+        """
+        if not legacy:
+            return {}
+        if self.client.protocol == 'soap':
+            return {declaration.id: legacy[key][0] for declaration in declarations
+                    if (key := document_keys.soap_declaration_key(self.nmbrs_company_id, declaration.id)) in legacy}
+        old = defaultdict(list)
+        for document_id, year, period in sorted(legacy.values()):
+            old[(year, period)].append(document_id)
+        new = defaultdict(list)
+        for declaration in sorted(declarations, key=lambda declaration: declaration.serial_number or 0):
+            if keys[declaration.id] not in stored:
+                new[(declaration.year, declaration.period)].append(declaration.id)
+        return {declaration_id: document_id for period, declaration_ids in new.items()
+                for declaration_id, document_id in zip(declaration_ids, old.get(period, ()))}
 
     def _declaration_rule(self, runs):
         """Whether the company's rule lets a declaration in, as a function the fetching thread may call.
@@ -320,18 +419,15 @@ class RelationImport:
 
     # ------------------------------------------------------------ helpers
 
-    def _key(self, document_type, *ids):
-        return '/'.join(map(str, (document_type, self.nmbrs_company_id) + ids))
-
     def _common_values(self):
         return {'company_id': self.company.id, 'partner_id': self.partner.id,
                 'nmbrs_company_id': self.nmbrs_company_id, 'import_date': fields.Datetime.now()}
 
-    def _run_values(self, run, document_type, raw, key, name, employee=None):
+    def _run_values(self, run, record, document_type, raw, key, name, employee=None):
         return {'document_type': document_type, 'raw': raw, 'nmbrs_key': key, 'name': name,
-                'year': run.year, 'period': run.period_end, 'nmbrs_run_id': run.id,
-                'nmbrs_run_number': run.number, 'employee_partner_id': employee.id if employee else False,
-                **self._common_values()}
+                'year': run.year, 'period': run.period_end, 'run_id': record.id,
+                'nmbrs_run_id': record.nmbrs_run_id, 'nmbrs_run_number': run.number,
+                'employee_partner_id': employee.id if employee else False, **self._common_values()}
 
     def _employees(self, employee_numbers):
         """The contacts of these employees ({id: number}), each looked up once per import."""

@@ -4,7 +4,7 @@ A relation goes over REST once a consent covers its debtor and its link holds
 the REST id of its Nmbrs company or employee (paired when the consent was
 given); until then it stays on SOAP, so an office moves debtor by debtor.
 """
-from odoo import models
+from odoo import api, fields, models
 
 from .res_company_errors import NmbrsNoRoute
 
@@ -89,6 +89,19 @@ class ResCompany(models.Model):
 
 class ResPartner(models.Model):
     _inherit = 'res.partner'
+
+    nmbrs_protocol = fields.Selection(
+        [('soap', 'SOAP: the API token, until Nmbrs ends it'), ('rest', 'REST: a consent of the debtor')],
+        string='Nmbrs answers over', compute='_compute_nmbrs_protocol',
+        help="REST once a consent covers the relation's debtor; SOAP, which Nmbrs ends on 1 March 2027, until then.")
+
+    @api.depends('nmbrs_company_guid', 'nmbrs_employee_guid', 'nmbrs_company_id', 'nmbrs_employee_id')
+    @api.depends_context('company')
+    def _compute_nmbrs_protocol(self):
+        links = self._nmbrs_links()
+        for partner in self:
+            link = links.get(partner.id)
+            partner.nmbrs_protocol = link and ('rest' if link._nmbrs_route() else 'soap')
 
     def _nmbrs_company_ref(self, client):
         """This relation's Nmbrs company as ``client`` names it: its REST id or its SOAP id."""

@@ -22,7 +22,9 @@ class NmbrsRun(models.Model):
     partner_id = fields.Many2one('res.partner', 'Relation', required=True, readonly=True, ondelete='cascade')
     # Ids, numbers, years and periods are no quantities: never summed.
     nmbrs_company_id = fields.Integer('Nmbrs company ID', required=True, readonly=True, aggregator=None)
-    nmbrs_run_id = fields.Integer('Nmbrs run ID', required=True, readonly=True, aggregator=None)
+    # A run is the same over SOAP and REST by its relation, year and number; it keeps the id of each protocol.
+    nmbrs_run_id = fields.Integer('Nmbrs run ID', readonly=True, aggregator=None)
+    nmbrs_run_guid = fields.Char('Nmbrs run ID (REST)', readonly=True)
     number = fields.Integer('Run number', readonly=True, aggregator=None)
     year = fields.Integer(required=True, readonly=True, aggregator=None)
     period_start = fields.Integer('First period', readonly=True, aggregator=None)
@@ -33,5 +35,7 @@ class NmbrsRun(models.Model):
     sepa_done = fields.Boolean('SEPA file imported', readonly=True)
     journal_done = fields.Boolean('Journal imported', readonly=True)
 
-    _company_run_uniq = models.Constraint(
-        'UNIQUE(company_id, nmbrs_company_id, nmbrs_run_id)', 'This Nmbrs run is already known.')
+    _company_run_id_uniq = models.UniqueIndex(
+        '(company_id, nmbrs_company_id, nmbrs_run_id) WHERE nmbrs_run_id <> 0', 'This Nmbrs run is already known.')
+    _company_run_guid_uniq = models.UniqueIndex(
+        '(company_id, nmbrs_run_guid) WHERE nmbrs_run_guid IS NOT NULL', 'This Nmbrs run is already known.')

@@ -112,19 +112,29 @@ class ResCompany(models.Model):
     def _nmbrs_import_relations(self, partners, trigger):
         """Import relation after relation, yielding each outcome; work is committed after every run.
 
-        While one relation is imported, the runs list of the next one is
-        already asked on another thread, so Nmbrs's answer time is not waited
-        for between relations. Logs, To-Dos and file names are written in the
-        company's language.
+        Relations are imported over their route: REST for a debtor a consent
+        covers, SOAP for the others, so one lapsed consent or a refused SOAP
+        login stops only the relations that go over it. Logs, To-Dos and file
+        names are written in the company's language.
         """
         self.ensure_one()
         # Users may only read documents: storing them is the system's work.
         company = self.sudo().with_company(self)._nmbrs_in_stored_lang()
-        partners = partners.with_env(company.env)
+        for consent, route_partners in company._nmbrs_routes(partners.with_env(company.env)):
+            yield from company._nmbrs_import_route(consent, route_partners, trigger)
+
+    def _nmbrs_import_route(self, consent, partners, trigger):
+        """Import the relations asked over one route (a consent, or SOAP for an empty one).
+
+        While one relation is imported, the runs list of the next one is
+        already asked on another thread, so Nmbrs's answer time is not waited
+        for between relations.
+        """
+        company = self
         years = import_years(company)
         try:
             # One connection per call under way: none is opened and dropped again.
-            client = company._nmbrs_client(pool_size=MAX_CONCURRENT_CALLS)
+            client = company._nmbrs_client_over(consent, pool_size=MAX_CONCURRENT_CALLS)
         except errors.NmbrsError as error:
             company._nmbrs_log_error(error, 'document import')
             for partner in partners:
@@ -136,7 +146,7 @@ class ResCompany(models.Model):
             return
         connection_error = None
         with client, ThreadPoolExecutor(max_workers=1, thread_name_prefix='nmbrs-runs') as runs_ahead:
-            runs = partners and runs_ahead.submit(fetch_runs, client, partners[0].nmbrs_company_id, years)
+            runs = partners and runs_ahead.submit(fetch_runs, client, partners[0]._nmbrs_company_ref(client), years)
             for index, partner in enumerate(partners):
                 if connection_error:
                     company._nmbrs_log_relation_failure(partner, trigger, connection_error)
@@ -146,7 +156,8 @@ class ResCompany(models.Model):
                 # Ask ahead only once this relation's list came back fine: a
                 # refused login must not be tried again for the next relation.
                 if index + 1 < len(partners) and (runs is None or runs.exception() is None):
-                    following = runs_ahead.submit(fetch_runs, client, partners[index + 1].nmbrs_company_id, years)
+                    following = runs_ahead.submit(
+                        fetch_runs, client, partners[index + 1]._nmbrs_company_ref(client), years)
                 else:
                     following = None
                 outcome = company._nmbrs_import_relation(partner, client, trigger, runs)

@@ -50,6 +50,8 @@ class ResConfigSettings(models.TransientModel):
     nmbrs_has_rest_relations = fields.Boolean(
         'Relations on Nmbrs REST', compute='_compute_nmbrs_has_rest_relations',
         help="Some relations are synced over Nmbrs REST, which cannot change a company's address or a debtor's name.")
+    nmbrs_pairing_count = fields.Integer('Relations that need a choice', compute='_compute_nmbrs_consent_counts')
+    nmbrs_pairing_text = fields.Char('Relations to pair', compute='_compute_nmbrs_consent_counts')
 
     def _compute_nmbrs_rest_callback_url(self):
         for settings in self:
@@ -61,6 +63,10 @@ class ResConfigSettings(models.TransientModel):
             settings.nmbrs_debtors_without_consent_count = self.env['nmbrs.debtor.without.consent'].search_count(
                 company)
             settings.nmbrs_rest_progress = settings.company_id._nmbrs_rest_progress()
+            settings.nmbrs_pairing_count = self.env['nmbrs.pairing'].search_count(
+                company + self.env['nmbrs.pairing']._nmbrs_waiting())
+            settings.nmbrs_pairing_text = counted_words.relations_need_a_choice(
+                self.env, settings.nmbrs_pairing_count)
 
     def _compute_nmbrs_has_rest_relations(self):
         for settings in self:
@@ -100,6 +106,10 @@ class ResConfigSettings(models.TransientModel):
     def action_nmbrs_add_consent(self):
         self.ensure_one()
         return self.env['nmbrs.consent'].with_company(self.company_id).action_nmbrs_add_consent()
+
+    def action_nmbrs_pairings(self):
+        self.ensure_one()
+        return self.env['nmbrs.pairing']._nmbrs_action([('company_id', '=', self.company_id.id)])
 
     def action_nmbrs_sync_relations(self):
         """Start this company's relation sync in the background, once a quick check says Nmbrs lets us in."""

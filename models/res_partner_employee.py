@@ -1,6 +1,5 @@
 from odoo import models
 
-from ..nmbrs.records import Employee
 from .nmbrs_relation_values import same_email
 
 
@@ -39,11 +38,6 @@ class EmployeeRoster:
         return (info.email_work, info.email_private) if info else ()
 
 
-def _employee_id_field(client):
-    """The link field holding an employee's id as ``client`` names it."""
-    return 'nmbrs_employee_guid' if client.protocol == 'rest' else 'nmbrs_employee_id'
-
-
 def _same_name(first, second):
     return bool(first and second) and ' '.join(first.split()).casefold() == ' '.join(second.split()).casefold()
 
@@ -63,12 +57,11 @@ class ResPartner(models.Model):
         company; else an unlinked contact of this relation is taken that has the
         employee's number as reference, else its e-mail, else its name, and
         linked; else a contact is created. Returns ({employee id: contact},
-        created contacts). Ids are GUIDs over REST (the contact's
-        nmbrs_employee_guid), integers over SOAP (its nmbrs_employee_id); a
-        contact linked over the other protocol is found by its employee number.
+        created contacts).
         """
         self.ensure_one()
-        id_field = _employee_id_field(roster.client)
+        # Over REST an employee is named by its GUID; a contact linked over SOAP keeps its id and gains the GUID.
+        id_field = 'nmbrs_employee_guid' if roster.client.protocol == 'rest' else 'nmbrs_employee_id'
         partners = self.with_context(active_test=False)
         found = partners.search([(id_field, 'in', list(employee_numbers))])
         contacts = {partner[id_field]: partner for partner in found}
@@ -77,9 +70,12 @@ class ResPartner(models.Model):
             return contacts, partners.browse()
         numbers = {employee_id: employee_numbers[employee_id] or getattr(roster.employee(employee_id), 'number', None)
                    for employee_id in missing}
-        matched = self._nmbrs_match_unlinked_contacts(roster, numbers)
+        matched = self._nmbrs_match_linked_by_number(id_field, numbers)
+        matched.update(self._nmbrs_match_unlinked_contacts(
+            roster, {employee_id: number for employee_id, number in numbers.items() if employee_id not in matched}))
         for employee_id, contact in matched.items():
-            contact._nmbrs_link_employee(Employee(id=employee_id, number=numbers[employee_id]))
+            contact.with_context(nmbrs_no_push=True).write(
+                {id_field: employee_id, 'nmbrs_employee_number': numbers[employee_id]})
         contacts.update(matched)
         new = [employee_id for employee_id in missing if employee_id not in matched]
         created = self.create([{
@@ -93,6 +89,19 @@ class ResPartner(models.Model):
         contacts.update(zip(new, created))
         return contacts, created
 
+    def _nmbrs_match_linked_by_number(self, id_field, numbers):
+        """{employee id: contact} for employees a contact of this relation is linked to by the other protocol:
+        the same employee number within the company, without this protocol's id yet."""
+        wanted = {number: employee_id for employee_id, number in numbers.items() if number}
+        if not wanted:
+            return {}
+        contacts = self.with_context(active_test=False).search([
+            ('parent_id', '=', self.id), ('nmbrs_employee_number', 'in', list(wanted)), (id_field, '=', False)])
+        by_number = {}
+        for contact in contacts:
+            by_number.setdefault(contact.nmbrs_employee_number, []).append(contact)
+        return {wanted[number]: found[0] for number, found in by_number.items() if len(found) == 1}
+
     def _nmbrs_match_unlinked_contacts(self, roster, numbers):
         """{employee id: contact} for the employees an unlinked contact of this relation stands for.
 
@@ -100,22 +109,18 @@ class ResPartner(models.Model):
         then by name, so that a weaker match never takes a contact a stronger one needs.
         """
         company = self.env.company
-        id_field = _employee_id_field(roster.client)
         unlinked = self.with_context(active_test=False).search([
-            ('parent_id', '=', self.id), ('is_company', '=', False), (id_field, '=', False),
+            ('parent_id', '=', self.id), ('is_company', '=', False), ('nmbrs_linked', '=', False),
             ('company_id', 'in', [False, company.id])], order='id')
         matched = {}
         if not unlinked:
             return matched
         rules = (
-            # Linked over the other protocol: the same employee number within this company.
             lambda contact, employee_id: bool(numbers[employee_id])
-            and contact.nmbrs_employee_number == numbers[employee_id],
-            lambda contact, employee_id: not contact.nmbrs_linked and bool(numbers[employee_id])
             and (contact.ref or '').strip() == str(numbers[employee_id]),
-            lambda contact, employee_id: not contact.nmbrs_linked and bool(contact.email)
+            lambda contact, employee_id: bool(contact.email)
             and any(same_email(contact.email, email) for email in roster.emails(employee_id)),
-            lambda contact, employee_id: not contact.nmbrs_linked and _same_name(contact.name, roster.name(employee_id)),
+            lambda contact, employee_id: _same_name(contact.name, roster.name(employee_id)),
         )
         for rule in rules:
             for employee_id in numbers:

@@ -367,7 +367,11 @@ DOCUMENT_PROCESSING = 'Document is being processed'
 # - WageTax.periodStart/End are dates; sentAt a date-time (None when not sent).
 # - Date-times without a zone are Dutch time, as over SOAP (dates.py).
 # - A payslip is per employee per period (getEmployeePayslipPerPeriod), not per
-#   run: what it holds when a period has several runs is UNVERIFIED.
+#   run: what it holds when a period has several runs is UNVERIFIED. Taken here:
+#   the payslip as it stands after the period's
+#   runs, one PDF even for two employments. So it is fetched once every run of
+#   the period is locked and filed under the last run that paid the employee
+#   (RelationImport._payslips_here).
 # - A document that does not exist (e.g. no payslip in that period) answers
 #   404 with code 40401 (UNVERIFIED): the client returns None, as SOAP does.
 REST_PERIOD_TYPES = {'month': 'M', '4-weeks': '4W', '1-week': 'W1'}

@@ -86,6 +86,9 @@ if os.environ.get('NMBRS_REST_CLIENT_ID'):
 
 company._nmbrs_import_documents(relations)
 env.cr.commit()
+over = {protocol: len(relations.filtered(lambda relation: relation.nmbrs_protocol == protocol))
+        for protocol in ('rest', 'soap')}
+print('Imported over Nmbrs REST: %(rest)d relations; over SOAP: %(soap)d relations' % over)
 
 wizard = env['nmbrs.annual.documents.wizard'].with_context(
     active_model='res.partner', active_ids=relations.ids).create({})

@@ -30,7 +30,10 @@ from . import test_rest_consent_refresh
 from . import test_rest_consent_tours
 from . import test_rest_contract
 from . import test_rest_identity
+from . import test_rest_import
 from . import test_rest_office
+from . import test_rest_pairing
+from . import test_rest_pairing_tours
 from . import test_rest_sandbox
 from . import test_rest_switch
 from . import test_rest_switch_tours

@@ -2,6 +2,8 @@ import datetime
 
 from freezegun.api import freeze_time as freezegun_freeze_time
 
+from ..models import document_keys
+from ..nmbrs.records import RunEmployee
 from ..nmbrs.sandbox import demo_dataset
 from ..nmbrs.sandbox import documents as sandbox_documents
 from .common import NmbrsSandboxCase
@@ -18,6 +20,23 @@ TWO_HOURS_LATER = '2026-03-16 11:00:00'
 NMBRS_PACKAGE = __name__.rsplit('.', 2)[0] + '.nmbrs'
 DOWNLOADS = ('Run_GetEmployeesByRunCompany', 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
              'SalaryDocuments_GetSEPA', 'Journals_GetByRunCompany_v2', 'WageTax_GetXML')
+
+
+def payslip_key(nmbrs_company, run, employee, copy=1):
+    """The key of a sandbox employee's payslip of a sandbox run."""
+    return document_keys.run_key('payslip', nmbrs_company.number, run, RunEmployee(employee.id, employee.number), copy)
+
+
+def payslip_prefix(nmbrs_company, run, employee):
+    return payslip_key(nmbrs_company, run, employee).rsplit('/', 1)[0] + '/'
+
+
+def run_document_key(document_type, nmbrs_company, run):
+    return document_keys.run_key(document_type, nmbrs_company.number, run)
+
+
+def declaration_key(nmbrs_company, declaration):
+    return document_keys.declaration_key(nmbrs_company.number, declaration)
 
 
 def freeze_time(moment):
@@ -39,7 +58,7 @@ class DocumentImportCase(NmbrsSandboxCase):
         cls.relations = cls.env['res.partner'].create([
             {'name': nmbrs_company.name, 'is_company': True} for nmbrs_company in cls.nmbrs_companies])
         for relation, nmbrs_company in zip(cls.relations, cls.nmbrs_companies):
-            relation.nmbrs_company_id = nmbrs_company.id
+            relation.write({'nmbrs_company_id': nmbrs_company.id, 'nmbrs_company_number': nmbrs_company.number})
         cls.company.nmbrs_responsible_user_id = cls.env.ref('base.user_admin')
 
     # ------------------------------------------------------------ running the import
@@ -63,23 +82,25 @@ class DocumentImportCase(NmbrsSandboxCase):
         dataset = self.sandbox.dataset
         expected = {}
         with dataset.lock:
+            nmbrs_company = dataset.companies[nmbrs_company_id]
             runs = [run for run in dataset.company_runs(nmbrs_company_id) if run.year >= 2025]
             for run in runs:
                 if not run.is_locked:
                     continue
-                prefix = '%d/%d' % (nmbrs_company_id, run.id)
                 for employee_id in run.pay:
-                    for number, pdf in enumerate(sandbox_documents.employee_payslips(
-                            dataset, run, dataset.employees[employee_id]), start=1):
-                        expected['payslip/%s/%d/%d' % (prefix, employee_id, number)] = pdf
+                    employee = dataset.employees[employee_id]
+                    for number, pdf in enumerate(sandbox_documents.employee_payslips(dataset, run, employee), start=1):
+                        expected[payslip_key(nmbrs_company, run, employee, number)] = pdf
                 paid_on = datetime.datetime.combine(run.run_at.date(), datetime.time())
-                expected['sepa/' + prefix] = sandbox_documents.sepa_xml(dataset, run, paid_on).strip().encode()
-                expected['journal/' + prefix] = sandbox_documents.journal_xml(dataset, run).strip().encode()
+                expected[run_document_key('sepa', nmbrs_company, run)] = \
+                    sandbox_documents.sepa_xml(dataset, run, paid_on).strip().encode()
+                expected[run_document_key('journal', nmbrs_company, run)] = \
+                    sandbox_documents.journal_xml(dataset, run).strip().encode()
             for declaration in dataset.company_declarations(nmbrs_company_id):
                 period_runs = [run for run in runs if run.year == declaration.year
                                and run.period_start <= declaration.period <= run.period_end]
                 if period_runs and all(run.is_locked for run in period_runs):
-                    expected['wage_tax/%d/%d' % (nmbrs_company_id, declaration.id)] = \
+                    expected[declaration_key(nmbrs_company, declaration)] = \
                         sandbox_documents.wage_tax_xml(dataset, declaration).strip().encode()
         return expected
 

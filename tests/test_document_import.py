@@ -5,7 +5,8 @@ from odoo.tests import tagged
 
 from ..models.nmbrs_relation_import import RelationImport
 from ..nmbrs.sandbox import faults
-from .document_import_case import AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase
+from .document_import_case import (
+    AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase, declaration_key, payslip_key, run_document_key)
 
 
 @tagged('post_install', '-at_install')
@@ -23,7 +24,7 @@ class TestDocumentImport(DocumentImportCase):
         february = self.run_of(nmbrs_company, 2026, 2)
         employee = self.sandbox.dataset.employees[next(iter(february.pay))]
         payslip = self.env['nmbrs.document'].search(
-            [('nmbrs_key', '=', 'payslip/%d/%d/%d/1' % (nmbrs_company.id, february.id, employee.id))])
+            [('nmbrs_key', '=', payslip_key(nmbrs_company, february, employee))])
         self.assertEqual(payslip.partner_id, relation)
         self.assertEqual(payslip.employee_partner_id.name, employee.display_name)
         self.assertEqual(payslip.employee_partner_id.parent_id, relation)
@@ -66,7 +67,7 @@ class TestDocumentImport(DocumentImportCase):
         self.run_cron()
         record = self.env['nmbrs.run'].search([('nmbrs_run_id', '=', run.id)])
         self.assertEqual(record.run_at, datetime.datetime(2026, 3, 2, 23, 30))
-        sepa = self.env['nmbrs.document'].search([('nmbrs_key', '=', 'sepa/%d/%d' % (nmbrs_company.id, run.id))])
+        sepa = self.env['nmbrs.document'].search([('nmbrs_key', '=', run_document_key('sepa', nmbrs_company, run))])
         self.assertIn(b'<ReqdExctnDt>2026-03-03</ReqdExctnDt>', sepa.attachment_id.raw)
         self.assert_everything_imported_once()
 
@@ -130,8 +131,8 @@ class TestDocumentImport(DocumentImportCase):
         self.sandbox.dataset.set_declaration_status(march.id, 'SentExternal')
         self.run_cron(at=TWO_HOURS_LATER)
         self.assertEqual(self.env['nmbrs.document'].search_count(
-            [('document_type', '=', 'wage_tax'), ('nmbrs_key', '=', 'wage_tax/%d/%d' % (
-                self.nmbrs_companies[0].id, march.id))]), 1)
+            [('document_type', '=', 'wage_tax'), ('nmbrs_key', '=', declaration_key(
+                self.nmbrs_companies[0], march))]), 1)
 
     def test_only_switched_on_document_types_are_imported(self):
         self.company.write({'nmbrs_import_payslips': False, 'nmbrs_import_wage_tax': False})
@@ -212,7 +213,7 @@ class TestDocumentImport(DocumentImportCase):
         self.assertEqual(self.relations[0].with_user(user).nmbrs_document_count, len(imported))
 
     def test_the_chatter_note_counts_one_payslip_in_the_singular(self):
-        unit = RelationImport(self.company, self.relations[0], client=None, commit=lambda: None)
+        unit = RelationImport(self.company, self.relations[0], client=self.company._nmbrs_client(), commit=lambda: None)
         self.assertEqual(unit._arrival_text('payslip', 1, 'March 2026'), '1 payslip for March 2026')
         self.assertEqual(unit._arrival_text('payslip', 2, 'March 2026'), '2 payslips for March 2026')
 

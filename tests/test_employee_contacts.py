@@ -21,8 +21,8 @@ class TestEmployeeContacts(DocumentImportCase):
 
     def payslip_contacts(self, employee):
         return self.env['nmbrs.document'].search([
-            ('document_type', '=', 'payslip'), ('nmbrs_key', '=like', 'payslip/%d/%%/%d/%%' % (
-                self.nmbrs_company.id, employee.id))]).employee_partner_id
+            ('document_type', '=', 'payslip'), ('nmbrs_key', '=like', 'payslip/%s/%%/e%d/%%' % (
+                self.nmbrs_company.number, employee.number))]).employee_partner_id
 
     def test_import_files_payslips_on_the_existing_contact_of_that_name(self):
         employee = self.employees[0]

@@ -7,7 +7,8 @@ from odoo.tests import tagged
 
 from ..nmbrs.sandbox import demo_dataset, faults
 from .common import NmbrsSandboxCase
-from .document_import_case import AN_HOUR_LATER, DATASET_NOW, MORNING, DocumentImportCase, freeze_time
+from .document_import_case import (
+    AN_HOUR_LATER, DATASET_NOW, MORNING, DocumentImportCase, freeze_time, payslip_prefix)
 
 PAYSLIP = 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2'
 
@@ -34,8 +35,10 @@ class TestImportFaults(DocumentImportCase):
         self.assertEqual(len(faulted), 1)
         wire = faulted[0].parameters
         nmbrs_company_id = int(wire['CompanyId'])
-        lost = {key for key in self.expected_documents(nmbrs_company_id)
-                if key.startswith('payslip/%s/%s/%s/' % (nmbrs_company_id, wire['RunID'], wire['EmployeeID']))}
+        dataset = self.sandbox.dataset
+        prefix = payslip_prefix(dataset.companies[nmbrs_company_id], dataset.runs[int(wire['RunID'])],
+                                dataset.employees[int(wire['EmployeeID'])])
+        lost = {key for key in self.expected_documents(nmbrs_company_id) if key.startswith(prefix)}
         self.assertTrue(lost)
         expected = 0
         for nmbrs_company in self.nmbrs_companies:
@@ -132,7 +135,8 @@ class TestTwoCronWorkers(NmbrsSandboxCase):
             company.write({'nmbrs_window_start': 0.0, 'nmbrs_window_end': 24.0,
                            'nmbrs_responsible_user_id': env.ref('base.user_admin').id})
             relations = env['res.partner'].create([
-                {'name': nmbrs_company.name, 'is_company': True, 'nmbrs_company_id': nmbrs_company.id}
+                {'name': nmbrs_company.name, 'is_company': True, 'nmbrs_company_id': nmbrs_company.id,
+                 'nmbrs_company_number': nmbrs_company.number}
                 for nmbrs_company in self.sandbox.dataset.companies.values()])
             self.relation_ids = relations.ids
             self.wage_tax_status_ids = env['nmbrs.wage.tax.status'].search([]).ids

@@ -5,7 +5,8 @@ from odoo import sql_db
 from odoo.tests import tagged
 
 from ..nmbrs.sandbox import documents as sandbox_documents
-from .document_import_case import AN_HOUR_LATER, MORNING, DocumentImportCase
+from .document_import_case import (
+    AN_HOUR_LATER, MORNING, DocumentImportCase, declaration_key, payslip_prefix, run_document_key)
 
 RUN_TYPES = ('payslip', 'sepa', 'journal')
 
@@ -16,7 +17,7 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
 
     def keys_of_run(self, nmbrs_company, run):
         return {key for key in self.expected_documents(nmbrs_company.id)
-                if key.split('/')[2] == str(run.id) and not key.startswith('wage_tax/')}
+                if key.split('/')[2] == '%d-r%s' % (run.year, run.number) and not key.startswith('wage_tax/')}
 
     def log(self, relation, document_type):
         return self.env['nmbrs.sync.log'].search(
@@ -28,7 +29,7 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
         declaration = self.sandbox.dataset.declaration_for_period(nmbrs_company.id, 2026, 2)
         expected = set(self.expected_documents(nmbrs_company.id))
         # Its declaration waits too: whether every run of its period is locked cannot be known.
-        waiting = self.keys_of_run(nmbrs_company, february) | {'wage_tax/%d/%d' % (nmbrs_company.id, declaration.id)}
+        waiting = self.keys_of_run(nmbrs_company, february) | {declaration_key(nmbrs_company, declaration)}
         number = february.number
         self.addCleanup(setattr, february, 'number', number)
         february.number = 'twee'  # not a number: Nmbrs's answer cannot be read for this run
@@ -58,7 +59,7 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
 
         self.run_cron()
 
-        key = 'wage_tax/%d/%d' % (nmbrs_company.id, declaration.id)
+        key = declaration_key(nmbrs_company, declaration)
         expected = set(self.expected_documents(nmbrs_company.id))
         self.assertEqual(set(self.imported_documents(nmbrs_company.id)), expected - {key})
         self.assertEqual(self.log(relation, 'wage_tax').state, 'failed')
@@ -81,9 +82,9 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
         with patch.multiple(sandbox_documents, **not_yet):
             self.run_cron()
 
-        missing = {'sepa/%d/%d' % (nmbrs_company.id, february.id), 'journal/%d/%d' % (nmbrs_company.id, february.id)}
+        missing = {run_document_key('sepa', nmbrs_company, february), run_document_key('journal', nmbrs_company, february)}
         missing |= {key for key in self.keys_of_run(nmbrs_company, february)
-                    if key.startswith('payslip/%d/%d/%d/' % (nmbrs_company.id, february.id, employee.id))}
+                    if key.startswith(payslip_prefix(nmbrs_company, february, employee))}
         self.assertEqual(set(self.imported_documents(nmbrs_company.id)),
                          set(self.expected_documents(nmbrs_company.id)) - missing)
         for document_type in RUN_TYPES:

@@ -2,6 +2,7 @@ from odoo.tests import tagged
 
 from .common import NmbrsTourCase
 from .consent_page import ConsentPageMixin
+from .document_import_case import DOWNLOADS
 
 
 @tagged('post_install', '-at_install')
@@ -27,3 +28,36 @@ class TestRestConsentTour(ConsentPageMixin, NmbrsTourCase):
             self.assertEqual(consent.state, 'active')
             self.assertEqual(consent.user_id, self.tour_users[lang])
             self.assertEqual(consent.debtor_ids.number, debtor.number)
+
+
+@tagged('post_install', '-at_install')
+class TestRestImportTour(ConsentPageMixin, NmbrsTourCase):
+    """Consent in Nmbrs → back in Odoo → a relation of that debtor imports its payroll documents over REST."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.connect_company(cls.company, cls.sandbox)
+        cls.connect_company_rest(cls.company, cls.sandbox)
+        dataset = cls.sandbox.dataset
+        cls.nmbrs_company = next(company for company in dataset.companies.values()
+                                 if company.name == 'Jansen Installatietechniek B.V.')
+        cls.debtor = dataset.debtors[cls.nmbrs_company.debtor_id]
+        cls.relation = cls.env['res.partner'].create({'name': cls.nmbrs_company.name, 'is_company': True})
+        cls.relation.write({
+            'nmbrs_company_id': cls.nmbrs_company.id, 'nmbrs_company_number': cls.nmbrs_company.number,
+            'nmbrs_debtor_id': cls.debtor.id, 'nmbrs_debtor_number': cls.debtor.number})
+
+    def test_a_relation_of_the_consented_debtor_imports_over_rest(self):
+        for lang in self.for_each_language():
+            self.env['nmbrs.consent'].search([]).unlink()
+            self.env['nmbrs.document'].search([]).unlink()
+            self.env['nmbrs.run'].search([]).unlink()
+            self.relation.nmbrs_link_ids.write({'nmbrs_company_guid': False, 'nmbrs_debtor_guid': False})
+            with self.approving_in_browser(self.debtor):
+                self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_rest_import_tour', lang)
+            documents = self.env['nmbrs.document'].search([('partner_id', '=', self.relation.id)])
+            self.assertTrue(documents.filtered(lambda document: document.document_type == 'payslip'))
+            self.assertFalse([call for call in self.sandbox.calls if call.operation in DOWNLOADS],
+                             "no document came over SOAP")
+            self.assertTrue([call for call in self.sandbox.calls if call.operation == 'getEmployeePayslipPerPeriod'])

@@ -8,6 +8,7 @@ import requests
 from odoo.tests import tagged
 
 from ..nmbrs import api_facts
+from ..nmbrs.client import NmbrsClient
 from ..nmbrs.sandbox import guid
 from .rest_case import RestSandboxCase
 
@@ -68,3 +69,23 @@ class TestRestSandbox(RestSandboxCase):
             api_facts.SUBSCRIPTION_KEY_HEADER: self.sandbox.rest_credentials.subscription_key})
         self.assertEqual(without_token.json()['code'], api_facts.REST_ERROR_MISSING_TOKEN)
         self.assertGreaterEqual(self.contract.checked, 3)
+
+    def test_a_renumbered_company_and_employee_show_their_new_number_over_both_protocols(self):
+        dataset = self.sandbox.dataset
+        first, second = sorted(dataset.companies.values(), key=lambda company: company.id)[:2]
+        employee = dataset.company_employees(first.id)[1]
+        self.addCleanup(dataset.renumber_company, second.id, dataset.renumber_company(second.id, first.number))
+        self.addCleanup(dataset.renumber_employee, employee.id, dataset.renumber_employee(employee.id, 1))
+        client = self.rest_client(self.consent([first.debtor_id]))
+        numbers = {company.id: company.number
+                   for company in client.companies_by_debtor(guid('debtor', first.debtor_id))}
+        self.assertEqual((numbers[guid('company', first.id)], numbers[guid('company', second.id)]),
+                         (first.number, first.number))
+        rest_employees = [e.id for e in client.all_employees(guid('company', first.id)) if e.number == 1]
+        self.assertEqual(len(rest_employees), 2)
+        credentials = self.sandbox.credentials
+        soap = NmbrsClient(credentials.username, credentials.token, credentials.domain, base_url=self.sandbox.url)
+        self.addCleanup(soap.close)
+        self.assertEqual([company.number for company in soap.companies_by_debtor(first.debtor_id)
+                          if company.id == second.id], [first.number])
+        self.assertEqual(len([e for e in soap.all_employees(first.id) if e.number == 1]), 2)

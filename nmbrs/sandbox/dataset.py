@@ -323,6 +323,12 @@ class Dataset:
         self._declarations_by_company.setdefault(company.id, []).append(declaration.id)
         return declaration
 
+    def remove_run(self, run_id):
+        """Forget a run (a test's own, say); a declaration added with it stays."""
+        with self.lock:
+            run = self.runs.pop(run_id)
+            self._runs_by_company[run.company_id].remove(run_id)
+
     def lock_run(self, run_id, locked=True):
         with self.lock:
             self.runs[run_id].is_locked = locked
@@ -339,6 +345,21 @@ class Dataset:
         """Replace an employee's payslips in a run: a list of PDF bytes, b'' (empty) or None (no PDF)."""
         with self.lock:
             self.runs[run_id].payslip_overrides[employee_id] = list(pdfs)
+
+    def renumber_company(self, company_id, number):
+        """Give a company another number, as an office does in Nmbrs (both protocols show it); the old one."""
+        with self.lock:
+            company = self.companies[company_id]
+            old, company.number = company.number, number
+            return old
+
+    def renumber_employee(self, employee_id, number):
+        """Give an employee another number within its company (both protocols show it); the old one."""
+        with self.lock:
+            employee = self.employees[employee_id]
+            old, employee.number = employee.number, number
+            employee.employee_number = number
+            return old
 
     def record_update(self, service, operation, target_id, values):
         with self.lock:

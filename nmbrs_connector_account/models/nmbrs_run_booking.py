@@ -75,8 +75,7 @@ class NmbrsRun(models.Model):
         self.invalidate_recordset()
         company = self.company_id
         document = self.env['nmbrs.document'].search([
-            ('company_id', '=', company.id), ('document_type', '=', 'journal'),
-            ('nmbrs_company_id', '=', self.nmbrs_company_id), ('nmbrs_run_id', '=', self.nmbrs_run_id)], limit=1)
+            ('company_id', '=', company.id), ('document_type', '=', 'journal'), ('run_id', '=', self.id)], limit=1)
         entry_date = self._nmbrs_entry_date()
         if not document.attachment_id or entry_date < company.nmbrs_book_from:
             return None
@@ -179,11 +178,8 @@ class ResCompany(models.Model):
     def _nmbrs_runs_to_book(self):
         """The locked runs of this company's own Nmbrs company whose journal is imported and not booked."""
         self.ensure_one()
-        own = self.partner_id.with_company(self).nmbrs_company_id
-        if not own:
-            return self.env['nmbrs.run']
         return self.env['nmbrs.run'].search([
-            ('company_id', '=', self.id), ('nmbrs_company_id', '=', own), ('locked', '=', True),
+            ('company_id', '=', self.id), ('partner_id', '=', self.partner_id.id), ('locked', '=', True),
             ('journal_done', '=', True), ('nmbrs_booking_state', 'in', ('to_book', 'blocked'))],
             order='year, period, number')
 

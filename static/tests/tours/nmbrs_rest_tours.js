@@ -39,3 +39,63 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
         },
     ],
 });
+
+// A relation of the debtor that just gave consent talks to Nmbrs over REST from then on: its Nmbrs tab
+// says so, and Sync now imports its payroll documents that way.
+registry.category("web_tour.tours").add("nmbrs_connector_rest_import_tour", {
+    url: "/odoo/settings#nmbrs_connector",
+    steps: () => [
+        {
+            content: "add a consent: off to Nmbrs's consent page",
+            trigger: "button[name='action_nmbrs_add_consent']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "back in Odoo after approving in Nmbrs: the consent is active",
+            trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
+        },
+        {
+            content: "go to the contacts",
+            trigger: "body",
+            run: () => {
+                window.location.href = "/odoo/contacts";
+            },
+            expectUnloadPage: true,
+        },
+        {
+            content: "open the relation of that debtor",
+            trigger: ".o_kanban_record:contains('Jansen Installatietechniek B.V.')",
+            run: "click",
+        },
+        {
+            content: "open the Nmbrs tab",
+            trigger: ".o_notebook .nav-link:contains('Nmbrs')",
+            run: "click",
+        },
+        {
+            content: "the relation goes over REST now",
+            trigger: `div[name='nmbrs_protocol']:contains(${T(
+                "REST: a consent of the debtor",
+                "REST: een toestemming van de debiteur"
+            )})`,
+        },
+        noEnglishStep("relation on REST"),
+        {
+            content: "sync now",
+            trigger: "button[name='action_nmbrs_sync_now']",
+            run: "click",
+        },
+        {
+            content: "its payroll documents arrived over REST",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
+                "imported from Nmbrs.",
+                "uit Nmbrs geïmporteerd."
+            )})`,
+        },
+        {
+            content: "and are on the relation",
+            trigger: "div[name='nmbrs_document_count'] .o_stat_value:not(:contains(/^0$/))",
+        },
+    ],
+});
