@@ -21,8 +21,8 @@ function checkNmbrsTab(companyNumber) {
     ];
 }
 
-// Link the ticked proposal: Van Dijk Transport B.V.
-function linkTransport() {
+// Link the ticked proposal (by default Van Dijk Transport B.V.).
+function linkTransport(relation = "Van Dijk Transport B.V.") {
     return [
         {
             content: "link",
@@ -32,8 +32,8 @@ function linkTransport() {
         {
             content: "the user is told what was linked",
             trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${T(
-                "Van Dijk Transport B.V. is linked to Nmbrs",
-                "Van Dijk Transport B.V. is gekoppeld aan Nmbrs"
+                relation + " is linked to Nmbrs",
+                relation + " is gekoppeld aan Nmbrs"
             )})`,
         },
     ];
@@ -206,5 +206,34 @@ registry.category("web_tour.tours").add("nmbrs_connector_link_many_tour", {
         },
         ...checkNmbrsTab(4),
         noEnglishStep("relation linked from the list", ["Administrator"]),
+    ],
+});
+
+// A company on Nmbrs REST only (no SOAP login): the wizard proposes what the consent shows, by the same number.
+registry.category("web_tour.tours").add("nmbrs_connector_link_rest_only_tour", {
+    steps: () => [
+        {
+            content: "link the relation to Nmbrs",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_nmbrs_link']:visible",
+            run: "click",
+        },
+        {
+            content: "the consented debtor's company with the same number is proposed, scored 100 and ticked",
+            trigger:
+                `${wizardRow("Jansen Bakkerij B.V.")}:contains(${T("same number 2", "zelfde nummer 2")})` +
+                ":has(.o_field_boolean_toggle input:checked):has(.o_progressbar:contains(100))",
+        },
+        {
+            content: "no company of a debtor without consent is proposed",
+            trigger: ".modal .o_field_widget[name='line_ids']:not(:contains(Van Dijk))",
+        },
+        noEnglishStep("link wizard over REST"),
+        ...linkTransport("Jansen Bakkerij B.V."),
+        {
+            content: "the wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        ...checkNmbrsTab(2),
+        noEnglishStep("relation linked over REST"),
     ],
 });

@@ -203,3 +203,36 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_unsaved_test_t
         noEnglishStep("settings after a failed test"),
     ],
 });
+
+// A company on Nmbrs REST only: "Test connection" tests its consent and says so plainly.
+registry.category("web_tour.tours").add("nmbrs_connector_settings_rest_only_test_tour", {
+    url: "/odoo/settings#nmbrs_connector",
+    steps: () => [
+        {
+            content: "connected by its consent, never tested",
+            trigger:
+                ".o_setting_box#nmbrs_connection_state:has(div[name='nmbrs_state'] .text-bg-success)" +
+                ":not(:has(span[name='nmbrs_last_test']:visible))",
+        },
+        {
+            content: "test the connection",
+            trigger: "button[name='action_nmbrs_test_connection']",
+            run: "click",
+        },
+        {
+            content: "the consent works, named by its debtor",
+            trigger: `.o_notification:has(.o_notification_bar.bg-success) .o_notification_content:contains(${T(
+                "The consent for Holding Jansen B.V. (100) works: Nmbrs shows 3 companies.",
+                "De toestemming voor Holding Jansen B.V. (100) werkt: Nmbrs toont 3 bedrijven."
+            )})`,
+        },
+        {
+            content: "the test worked, beside the connection state",
+            trigger: `.o_setting_box#nmbrs_connection_state span[name='nmbrs_last_test'] .text-bg-success:contains(${T(
+                "Last test: works",
+                "Laatste test: werkt"
+            )})`,
+        },
+        noEnglishStep("settings of a company on REST only after a test"),
+    ],
+});
