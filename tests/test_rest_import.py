@@ -136,6 +136,8 @@ class TestImportOverRest(DocumentImportCase):
             self.assertFalse(self.env['nmbrs.document'].search_count([('partner_id', '=', relation.id)]))
             log = self.env['nmbrs.sync.log'].search([('partner_id', '=', relation.id)], limit=1)
             self.assertEqual(log.state, 'failed')
+            self.assertEqual(len(self.import_todos(relation)), 1, "the relation says its consent stopped it")
+        self.assertFalse(self.company.partner_id.activity_ids, "the SOAP connection works: no To-Do about it")
 
     def test_declarations_stored_under_their_soap_id_are_not_imported_again(self):
         self.run_cron()

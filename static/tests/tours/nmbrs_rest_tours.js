@@ -40,9 +40,8 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
     ],
 });
 
-// A relation of the debtor that just gave consent talks to Nmbrs over REST from then on: its Nmbrs tab
-// says so, and Sync now imports its payroll documents that way.
-registry.category("web_tour.tours").add("nmbrs_connector_rest_import_tour", {
+// A consent given in Nmbrs, nothing more: the start of the switch of one debtor.
+registry.category("web_tour.tours").add("nmbrs_connector_rest_give_consent_tour", {
     url: "/odoo/settings#nmbrs_connector",
     steps: () => [
         {
@@ -55,19 +54,13 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_import_tour", {
             content: "back in Odoo after approving in Nmbrs: the consent is active",
             trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
         },
-        {
-            content: "go to the contacts",
-            trigger: "body",
-            run: () => {
-                window.location.href = "/odoo/contacts";
-            },
-            expectUnloadPage: true,
-        },
-        {
-            content: "open the relation of that debtor",
-            trigger: ".o_kanban_record:contains('Jansen Installatietechniek B.V.')",
-            run: "click",
-        },
+    ],
+});
+
+// A relation of the debtor that just gave consent talks to Nmbrs over REST from then on: its Nmbrs tab
+// says so, and Sync now imports its payroll documents that way.
+registry.category("web_tour.tours").add("nmbrs_connector_rest_import_tour", {
+    steps: () => [
         {
             content: "open the Nmbrs tab",
             trigger: ".o_notebook .nav-link:contains('Nmbrs')",
