@@ -16,6 +16,26 @@ LINE_STATES = [
     ('missing_right', 'Nmbrs right missing'),
     ('failed', 'Failed'),
 ]
+
+
+def statement_key(partner, year, employee):
+    """The key of an employee's annual statement: the same over SOAP and REST (the relation and the employee
+    NUMBER, which both protocols share), so a relation that moves to REST never stores one twice."""
+    return 'annual/relation-%d/%d/%s/%s' % (partner.id, year, EMPLOYEE_ANNUAL_STATEMENT,
+                                            employee.number if employee.number is not None else employee.id)
+
+
+def _merged(outcomes):
+    """One line outcome of the outcomes of several fetches (the statements over REST, the rest over SOAP)."""
+    states = [outcome['state'] for outcome in outcomes if outcome['state'] != 'done']
+    return {
+        'state': states[0] if states else 'done',
+        'fetched_count': sum(outcome.get('fetched_count', 0) for outcome in outcomes),
+        'existing_count': sum(outcome.get('existing_count', 0) for outcome in outcomes),
+        'message': '\n'.join(outcome['message'] for outcome in outcomes if outcome.get('message')) or False,
+    }
+
+
 class NmbrsAnnualRequest(models.Model):
     """One accountant's order to fetch a year's annual documents for a set of relations.
 
@@ -144,18 +164,39 @@ class NmbrsAnnualRequestLine(models.Model):
                 company._nmbrs_resolve_failure(self.partner_id, 'annual_documents')
 
     def _nmbrs_fetch(self):
-        """Fetch the relation's missing annual documents of the request's year and record the outcome."""
+        """Fetch the relation's missing annual documents of the request's year and record the outcome.
+
+        Over the relation's route (REST when a consent covers its debtor). REST
+        has no company annual documents: those come over SOAP while the company
+        has a SOAP login and the relation its SOAP id, else the remarks say so.
+        """
         self.ensure_one()
         request = self.request_id
         # The company's language names the files and the remarks, whoever asked and whether the cron runs this.
         line = self.with_env(request.company_id.with_company(request.company_id)._nmbrs_in_stored_lang().env)
         company = line.env.company
-        if not line.partner_id.nmbrs_company_id:
+        partner = line.partner_id
+        if not (partner.nmbrs_company_id or partner.nmbrs_company_guid):
             line.state = 'not_linked'
             return
+        consent = company._nmbrs_routes(partner)[0][0]
         try:
-            with company._nmbrs_client() as client:
-                line.write(line._nmbrs_fetch_with(client))
+            outcomes = []
+            with company._nmbrs_client_over(consent) as client:
+                kinds = request.kind_ids
+                if not client.has_company_annual_documents:
+                    kinds = kinds.filtered('per_employee')
+                if kinds:
+                    outcomes.append(line._nmbrs_fetch_with(client, kinds))
+            company_kinds = request.kind_ids - kinds
+            if company_kinds and company._nmbrs_has_soap_login() and partner.nmbrs_company_id:
+                with company._nmbrs_client() as client:
+                    outcomes.append(line._nmbrs_fetch_with(client, company_kinds))
+            elif company_kinds:
+                outcomes.append({'state': 'done', 'message': line.env._(
+                    "Nmbrs offers the company annual documents only over SOAP, and this relation is on REST "
+                    "only: download them in Nmbrs itself.")})
+            line.write(_merged(outcomes))
         except NmbrsPermissionError as error:
             company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'missing_right', 'message': company._nmbrs_error_message(error)})
@@ -163,29 +204,26 @@ class NmbrsAnnualRequestLine(models.Model):
             company._nmbrs_log_error(error, 'annual documents', line.partner_id)
             line.write({'state': 'failed', 'message': company._nmbrs_error_message(error)})
 
-    def _nmbrs_fetch_with(self, client):
-        """Download what is not stored yet; returns the line's outcome values.
+    def _nmbrs_fetch_with(self, client, kinds):
+        """Download the ``kinds`` not stored yet over ``client``; returns the line's outcome values.
 
         The year's last run must be locked: before that Nmbrs has no final annual documents.
         """
         partner, year = self.partner_id, self.request_id.year
-        nmbrs_company_id = partner.nmbrs_company_id
-        runs = [run for run in client.runs(nmbrs_company_id, year) if run.year in (None, year)]
+        company_ref = partner._nmbrs_company_ref(client)
+        runs = [run for run in client.runs(company_ref, year) if run.year in (None, year)]
         last_run = max(runs, key=lambda run: (run.period_end or 0, run.number or 0), default=None)
         if not last_run or not last_run.is_locked:
             return {'state': 'not_locked', 'message': self.env._(
                 "%(year)s is not locked in Nmbrs yet: lock the last run of the year first.", year=year)}
 
-        kinds = self.request_id.kind_ids
         wanted = {  # nmbrs_key -> (kind, Nmbrs employee or None)
-            'annual/%d/%d/%s' % (nmbrs_company_id, year, kind.code): (kind, None)
+            'annual/%d/%d/%s' % (company_ref, year, kind.code): (kind, None)
             for kind in kinds.filtered(lambda kind: not kind.per_employee)}
         statement_kind = kinds.filtered('per_employee')
         if statement_kind:
-            wanted.update(
-                ('annual/%d/%d/%s/%d' % (nmbrs_company_id, year, EMPLOYEE_ANNUAL_STATEMENT, employee.id),
-                 (statement_kind, employee))
-                for employee in client.all_employees(nmbrs_company_id))
+            wanted.update((statement_key(partner, year, employee), (statement_kind, employee))
+                          for employee in client.all_employees(company_ref))
         existing = set(self.env['nmbrs.document'].search([
             ('company_id', '=', self.env.company.id), ('nmbrs_key', 'in', list(wanted))]).mapped('nmbrs_key'))
 
@@ -197,7 +235,7 @@ class NmbrsAnnualRequestLine(models.Model):
                 if employee:
                     content = client.annual_statement(employee.id, year)
                 else:
-                    content = client.annual_document(kind.code, nmbrs_company_id, last_run.id, year)
+                    content = client.annual_document(kind.code, company_ref, last_run.id, year)
             except NmbrsPermissionError as error:
                 # Other kinds may still be allowed: go on and name this right in the remarks.
                 refused[kind.code] = error
@@ -228,7 +266,7 @@ class NmbrsAnnualRequestLine(models.Model):
         partner, year = self.partner_id, self.request_id.year
         employees = {wanted[key][1].id: wanted[key][1] for key in downloads if wanted[key][1]}
         contacts = partner._nmbrs_employee_contacts(
-            EmployeeRoster(client, partner.nmbrs_company_id, employees=employees.values()),
+            EmployeeRoster(client, partner._nmbrs_company_ref(client), employees=employees.values()),
             {employee.id: employee.number for employee in employees.values()})[0] if employees else {}
         values_list = []
         for key, content in downloads.items():
@@ -243,7 +281,8 @@ class NmbrsAnnualRequestLine(models.Model):
                 'employee_partner_id': contact and contact.id,
                 'year': year,
                 'nmbrs_company_id': partner.nmbrs_company_id,
-                'nmbrs_run_id': run.id,
+                # The SOAP run id; a REST run's id is a GUID, which the field does not hold.
+                'nmbrs_run_id': run.id if client.id_type is int else False,
                 'nmbrs_run_number': run.number,
                 'nmbrs_key': key,
                 'raw': content,

@@ -182,6 +182,7 @@ class NmbrsConsent(models.Model):
                 debtors=self.debtor_names or '-', number=self.expected_debtor_number)
             self.write({'message': message})
             return False, message
+        company._nmbrs_connect_by_consent()
         return True, message
 
     # ------------------------------------------------------------ testing

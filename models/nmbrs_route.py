@@ -6,6 +6,8 @@ given); until then it stays on SOAP, so an office moves debtor by debtor.
 """
 from odoo import api, fields, models
 
+from .res_company_errors import NmbrsNoRoute
+
 
 class NmbrsLink(models.Model):
     _inherit = 'nmbrs.link'
@@ -64,9 +66,24 @@ class ResCompany(models.Model):
             groups[consent] |= partner
         return list(groups.items())
 
-    def _nmbrs_client_over(self, consent, **options):
-        """A client over ``consent`` (REST) or, for an empty consent, the company's SOAP connection."""
+    def _nmbrs_active_consents(self):
+        """The consents of this company Nmbrs answers over now."""
         self.ensure_one()
+        return self.env['nmbrs.consent'].sudo().search([('company_id', '=', self.id), ('state', '=', 'active')])
+
+    def _nmbrs_has_soap_login(self):
+        """Whether a SOAP login e-mail and API token are filled in; without them only consents answer (REST only)."""
+        self.ensure_one()
+        return bool(self.nmbrs_username and self.sudo().nmbrs_token)
+
+    def _nmbrs_client_over(self, consent, **options):
+        """A client over ``consent`` (REST) or, for an empty consent, the company's SOAP connection.
+
+        Raises NmbrsNoRoute for an empty consent when the company has no SOAP login (a REST-only company).
+        """
+        self.ensure_one()
+        if not consent and not self._nmbrs_has_soap_login():
+            raise NmbrsNoRoute('No consent covers the debtor and there is no SOAP login.')
         return consent._nmbrs_client(**options) if consent else self._nmbrs_client(**options)
 
 

@@ -18,12 +18,25 @@ class ResCompany(models.Model):
         return ok, message
 
     def _nmbrs_ask_connection(self):
+        """Test what this company reaches Nmbrs with: its SOAP login, its active consents (REST), or both.
+
+        ``(ok, message)``: ok when every one works; the message names each outcome.
+        """
+        _ = self.env._
+        consents = self._nmbrs_active_consents()
+        soap = self._nmbrs_has_soap_login()
+        if not (soap or consents):
+            return False, _("Fill in the Nmbrs login e-mail and API token, or enter the Nmbrs app and give a "
+                            "consent, first.")
+        results = [self._nmbrs_ask_soap()] if soap else []
+        results += [consent.with_env(self.env)._nmbrs_test() for consent in consents]
+        return all(ok for ok, _message in results), '\n'.join(message for _ok, message in results)
+
+    def _nmbrs_ask_soap(self):
         """Environment_Get checks the login, token and tenant key; listing the
         companies checks the API user template allows the sync's first call.
         """
         _ = self.env._
-        if not (self.nmbrs_username and self.sudo().nmbrs_token):
-            return False, _("Fill in the Nmbrs login e-mail and API token first.")
         try:
             with self._nmbrs_client(max_retries=0) as client:
                 environment = client.environment_get()
@@ -63,13 +76,23 @@ class ResCompany(models.Model):
         self.ensure_one()
         ok, message = self._nmbrs_test_connection()
         if ok:
-            self.write({
-                'nmbrs_state': 'connected',
-                'nmbrs_connected_date': fields.Datetime.now(),
-                'nmbrs_connected_uid': self.env.uid,
-                'nmbrs_responsible_user_id': self.nmbrs_responsible_user_id.id or self.env.uid,
-            })
+            self._nmbrs_mark_connected()
         return ok, message
+
+    def _nmbrs_mark_connected(self):
+        self.write({
+            'nmbrs_state': 'connected',
+            'nmbrs_connected_date': fields.Datetime.now(),
+            'nmbrs_connected_uid': self.env.uid,
+            'nmbrs_responsible_user_id': self.nmbrs_responsible_user_id.id or self.env.uid,
+        })
+
+    def _nmbrs_connect_by_consent(self):
+        """A company that was never connected and has no SOAP login is connected by its first working consent:
+        REST is then all it has, and its crons, Sync now and the import start at once."""
+        self.ensure_one()
+        if self.nmbrs_state != 'connected' and not self.nmbrs_connected_date and not self._nmbrs_has_soap_login():
+            self._nmbrs_mark_connected()
 
     def _nmbrs_disconnect(self):
         """Stop syncing and importing; imported documents and relation links stay."""

@@ -36,6 +36,10 @@ class NmbrsAddressMissing(errors.NmbrsConnectionError):
     transient = False
 
 
+class NmbrsNoRoute(errors.NmbrsError):
+    """No active consent covers a relation's debtor and the company has no SOAP login: nothing can answer for it."""
+
+
 def nmbrs_fault_text(error):
     """The first line of Nmbrs's own text of a fault, without the .NET exception before '--->'."""
     text = error.detail or ''
@@ -78,6 +82,9 @@ class ResCompany(models.Model):
         if isinstance(error, NmbrsAddressMissing):
             return _("No Nmbrs address is filled in for 'Other address'. Fill it in under Settings > Nmbrs, "
                      "or choose Nmbrs as server.")
+        if isinstance(error, NmbrsNoRoute):
+            return _("No active Nmbrs consent covers the debtor of this relation, and this company has no Nmbrs "
+                     "SOAP login. Give the consent of its debtor under Settings > Nmbrs, Debtors still on SOAP.")
         if isinstance(error, errors.NmbrsUncertainWriteError):
             return _("Nmbrs did not confirm the change (%(operation)s): it may not have arrived. It was not sent "
                      "again, so that Nmbrs never gets it twice; the next sync reads Nmbrs back and sends only "

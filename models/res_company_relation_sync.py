@@ -6,7 +6,7 @@ from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError
 from . import counted_words
-from .res_company_errors import CONNECTION_ERRORS
+from .res_company_errors import CONNECTION_ERRORS, NmbrsNoRoute
 
 # The daily relation sync takes each company again once this long has passed since its last sync.
 RESYNC_AFTER = timedelta(hours=20)
@@ -39,33 +39,96 @@ class ResCompany(models.Model):
         Partner = company.env['res.partner']
         commit = commit or (lambda: None)
         logs = company.env['nmbrs.sync.log']
-        if company.nmbrs_sync_direction == 'incoming':
-            with company._nmbrs_client() as client:
-                if partners is None:
-                    for nmbrs_company, debtor in company._nmbrs_companies_with_debtors(client):
-                        relation = Partner.search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
-                        logs |= company._nmbrs_sync_unit(
-                            lambda: Partner._nmbrs_import_company(client, nmbrs_company, debtor),
-                            relation, trigger, nmbrs_company.name)
-                        commit()
-                else:
-                    for partner in partners.with_env(company.env):
-                        logs |= company._nmbrs_sync_unit(
-                            lambda: partner._nmbrs_refresh_from_nmbrs(client) or partner, partner, trigger)
-                        commit()
+        if company.nmbrs_sync_direction == 'incoming' and partners is None:
+            logs = company._nmbrs_sync_every_company(trigger, commit)
+        elif company.nmbrs_sync_direction == 'incoming':
+            for consent, relations in company._nmbrs_routes(partners.with_env(company.env)):
+                logs |= company._nmbrs_sync_over(consent, relations, trigger, commit, lambda client, partner: (
+                    partner._nmbrs_refresh_from_nmbrs(client) or partner))
         else:
             linked = (partners if partners is not None else Partner.search([('nmbrs_linked', '=', True)]))
             # A relation held for a check (a portal or website change) is not sent.
             linked = linked.with_env(company.env).filtered(
                 lambda partner: partner.nmbrs_linked and partner.nmbrs_sync_state != 'held')
-            if linked:
-                # A refused login is the company's one failure, not one per relation.
-                with company._nmbrs_client(max_retries=0) as client:
-                    client.environment_get()
-            for partner in linked:
-                logs |= company._nmbrs_sync_unit(lambda: partner._nmbrs_push_to_nmbrs() or partner, partner, trigger)
-                commit()
+            for consent, relations in company._nmbrs_routes(linked):
+                logs |= company._nmbrs_sync_over(consent, relations, trigger, commit, lambda client, partner: (
+                    partner._nmbrs_push_over(client) or partner), check_login=True)
         company.nmbrs_relation_sync_date = fields.Datetime.now()
+        return logs
+
+    def _nmbrs_sync_every_company(self, trigger, commit):
+        """Incoming: every Nmbrs company becomes or updates a relation, with its employees.
+
+        The debtors an active consent covers are read over REST, the others
+        over SOAP (when the company has a SOAP login); a consent that fails
+        stops only its own debtors.
+        """
+        consents = self._nmbrs_active_consents()
+        covered = set(consents.debtor_ids.mapped('number'))
+        sources = list(consents) + ([consents.browse()] if self._nmbrs_has_soap_login() else [])
+        logs = self.env['nmbrs.sync.log']
+        for consent in sources:
+            def sync_all(client, consent=consent):
+                found = self.env['nmbrs.sync.log']
+                for nmbrs_company, debtor in self._nmbrs_companies_with_debtors(client):
+                    if not consent and debtor.number in covered:
+                        continue  # read over the consent
+                    relation = self.env['res.partner']._nmbrs_company_relation(client, nmbrs_company)
+                    found |= self._nmbrs_sync_unit(
+                        lambda: self.env['res.partner']._nmbrs_import_company(client, nmbrs_company, debtor),
+                        relation, trigger, nmbrs_company.name)
+                    commit()
+                return found
+            logs |= self._nmbrs_sync_source(consent, trigger, sync_all)
+        return logs
+
+    def _nmbrs_sync_over(self, consent, relations, trigger, commit, sync, check_login=False):
+        """Sync ``relations`` one by one with ``sync(client, relation)`` over ``consent`` (empty: SOAP).
+
+        ``check_login``: ask Nmbrs once first, so a refused login is one failure, not one per relation.
+        """
+        def sync_each(client):
+            if check_login and client.has_environment:
+                client.environment_get()
+            elif check_login:
+                client.user_info()
+            logs = self.env['nmbrs.sync.log']
+            for partner in relations:
+                logs |= self._nmbrs_sync_unit(lambda partner=partner: sync(client, partner), partner, trigger)
+                commit()
+            return logs
+        if not consent and not self._nmbrs_has_soap_login():
+            # A REST-only company: each relation no consent covers says so (its debtor's consent is missing).
+            return self._nmbrs_sync_without_route(relations, trigger)
+        return self._nmbrs_sync_source(consent, trigger, sync_each)
+
+    def _nmbrs_sync_source(self, consent, trigger, sync):
+        """``sync(client)`` over ``consent``; the SOAP connection failing stops the company's sync (raised),
+        a consent failing only its own debtors (a failed log line)."""
+        try:
+            with self._nmbrs_client_over(consent) as client:
+                return sync(client)
+        except CONNECTION_ERRORS as error:
+            if not consent:
+                raise
+            return self._nmbrs_consent_sync_failed(consent, error, trigger)
+
+    def _nmbrs_consent_sync_failed(self, consent, error, trigger):
+        self._nmbrs_log_error(error, 'relation sync')
+        message = '%s: %s' % (consent.name, self._nmbrs_error_message(error))
+        self._nmbrs_report_failure(self.partner_id, 'company_sync', message)
+        return self.env['nmbrs.sync.log'].create({
+            'company_id': self.id, 'kind': 'relations', 'trigger': trigger, 'state': 'failed', 'error': message,
+            **self._nmbrs_error_details(error)})
+
+    def _nmbrs_sync_without_route(self, relations, trigger):
+        """The relations of a REST-only company that no consent covers: each fails, saying which consent is missing."""
+        error = NmbrsNoRoute('No consent covers the debtor and there is no SOAP login.')
+        logs = self.env['nmbrs.sync.log']
+        for partner in relations:
+            partner._nmbrs_mark_sync_failed(error)
+            logs |= logs.create({'company_id': self.id, 'partner_id': partner.id, 'kind': 'relations',
+                                 'trigger': trigger, 'state': 'failed', 'error': partner.nmbrs_sync_error})
         return logs
 
     def _nmbrs_sync_unit(self, sync, partner, trigger, name=None):

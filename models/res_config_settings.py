@@ -47,6 +47,9 @@ class ResConfigSettings(models.TransientModel):
     nmbrs_debtors_without_consent_count = fields.Integer(
         'Debtors without a consent', compute='_compute_nmbrs_consent_counts')
     nmbrs_rest_progress = fields.Char('Move to REST', compute='_compute_nmbrs_consent_counts')
+    nmbrs_has_rest_relations = fields.Boolean(
+        'Relations on Nmbrs REST', compute='_compute_nmbrs_has_rest_relations',
+        help="Some relations are synced over Nmbrs REST, which cannot change a company's address or a debtor's name.")
     nmbrs_pairing_count = fields.Integer('Relations that need a choice', compute='_compute_nmbrs_consent_counts')
     nmbrs_pairing_text = fields.Char('Relations to pair', compute='_compute_nmbrs_consent_counts')
 
@@ -64,6 +67,14 @@ class ResConfigSettings(models.TransientModel):
                 company + self.env['nmbrs.pairing']._nmbrs_waiting())
             settings.nmbrs_pairing_text = counted_words.relations_need_a_choice(
                 self.env, settings.nmbrs_pairing_count)
+
+    def _compute_nmbrs_has_rest_relations(self):
+        for settings in self:
+            company = settings.company_id
+            covered = company._nmbrs_active_consents().debtor_ids.mapped('number')
+            settings.nmbrs_has_rest_relations = bool(covered) and bool(self.env['nmbrs.link'].sudo().search_count([
+                ('company_id', '=', company.id), ('nmbrs_company_guid', '!=', False),
+                ('nmbrs_debtor_number', 'in', covered)], limit=1))
 
     def action_nmbrs_test_connection(self):
         """Save the settings and test the connection: one click.

@@ -11,22 +11,28 @@ class ResPartner(models.Model):
     _inherit = 'res.partner'
 
     def _nmbrs_link_company(self, nmbrs_company, debtor):
-        """Link this company relation to a Nmbrs company and its debtor."""
+        """Link this company relation to a Nmbrs company and its debtor (ids: GUIDs over REST, integers over SOAP)."""
         self.ensure_one()
+        rest = isinstance(nmbrs_company.id, str)
         self.with_context(nmbrs_no_push=True).write({
-            'nmbrs_company_id': nmbrs_company.id,
+            'nmbrs_company_guid' if rest else 'nmbrs_company_id': nmbrs_company.id,
             'nmbrs_company_number': nmbrs_company.number,
-            'nmbrs_debtor_id': debtor.id,
+            'nmbrs_debtor_guid' if rest else 'nmbrs_debtor_id': debtor.id,
             'nmbrs_debtor_number': debtor.number,
         })
 
     def _nmbrs_link_employee(self, employee):
-        """Link this person to a Nmbrs employee."""
+        """Link this person to a Nmbrs employee (its id: a GUID over REST, an integer over SOAP)."""
         self.ensure_one()
         self.with_context(nmbrs_no_push=True).write({
-            'nmbrs_employee_id': employee.id,
+            'nmbrs_employee_guid' if isinstance(employee.id, str) else 'nmbrs_employee_id': employee.id,
             'nmbrs_employee_number': employee.number,
         })
+
+    def _nmbrs_linked_records(self):
+        """Those of these relations linked to a Nmbrs company or employee, over either protocol."""
+        return self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id
+                             or partner.nmbrs_company_guid or partner.nmbrs_employee_guid)
 
     @api.model
     def _nmbrs_check_sync_allowed(self):
@@ -54,20 +60,21 @@ class ResPartner(models.Model):
         relation sync's scheduled action), which reports in the user's inbox.
         """
         company = self._nmbrs_check_sync_allowed()
-        linked = self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id)
+        linked = self._nmbrs_linked_records()
         if len(linked) > 1:
             self.env['nmbrs.sync.request']._nmbrs_start(company, 'relations', linked)
             return company._nmbrs_notification(True, self.env._(
                 "The sync of %(relations)s started in the background. You get a message in your inbox when "
                 "it is done.", relations=counted_words.relations(self.env, len(linked))))
         if company.nmbrs_sync_direction == 'incoming':
-            try:
-                with company._nmbrs_client() as client:
-                    linked._nmbrs_refresh_from_nmbrs(client)
-            except NmbrsError as error:
-                linked._nmbrs_mark_sync_failed(error)
-            else:
-                linked._nmbrs_mark_synced()
+            for consent, relations in company._nmbrs_routes(linked):
+                try:
+                    with company._nmbrs_client_over(consent) as client:
+                        relations._nmbrs_refresh_from_nmbrs(client)
+                except NmbrsError as error:
+                    relations._nmbrs_mark_sync_failed(error)
+                else:
+                    relations._nmbrs_mark_synced()
         else:
             # Pressing Sync now is the check that releases a relation held for a portal or website change.
             linked._nmbrs_push_to_nmbrs(release_held=True)

@@ -27,7 +27,7 @@ class ResPartner(models.Model):
     @api.model
     def _nmbrs_import_company(self, client, nmbrs_company, debtor):
         """Create or update the relation of a Nmbrs company, with its employees; returns them all."""
-        partner, created = self._nmbrs_company_partner(nmbrs_company)
+        partner, created = self._nmbrs_company_partner(client, nmbrs_company, debtor)
         partner._nmbrs_update_from_company(client, nmbrs_company, debtor, created=created)
         employees = client.all_employees(nmbrs_company.id)
         roster = EmployeeRoster(client, nmbrs_company.id, employees=employees)
@@ -42,27 +42,44 @@ class ResPartner(models.Model):
         return synced
 
     def _nmbrs_refresh_from_nmbrs(self, client):
-        """Update these linked relations from Nmbrs (companies and employees alike)."""
-        linked_companies = self.filtered('nmbrs_company_id')
+        """Update these linked relations from Nmbrs (companies and employees alike), named as ``client`` names them."""
+        linked_companies = self.filtered(lambda partner: partner._nmbrs_company_ref(client))
         if linked_companies:
             found = {company.id: (company, debtor)
                      for company, debtor in self.env.company._nmbrs_companies_with_debtors(client)}
             for partner in linked_companies:
-                if partner.nmbrs_company_id in found:
-                    partner._nmbrs_update_from_company(client, *found[partner.nmbrs_company_id])
-        for partner in (self - linked_companies).filtered('nmbrs_employee_id'):
-            partner._nmbrs_update_from_employee(partner.nmbrs_employee_id, client.personal_info(partner.nmbrs_employee_id))
+                if partner._nmbrs_company_ref(client) in found:
+                    partner._nmbrs_update_from_company(client, *found[partner._nmbrs_company_ref(client)])
+        for partner in (self - linked_companies).filtered(lambda partner: partner._nmbrs_employee_ref(client)):
+            employee_ref = partner._nmbrs_employee_ref(client)
+            partner._nmbrs_update_from_employee(employee_ref, client.personal_info(employee_ref))
 
     @api.model
-    def _nmbrs_company_partner(self, nmbrs_company):
+    def _nmbrs_company_relation(self, client, nmbrs_company, debtor=None):
+        """The relation linked to a Nmbrs company as ``client`` names it; else, given its ``debtor``, the one
+        relation linked over the other protocol to the same company number within that debtor (both
+        protocols share the numbers)."""
+        id_field = 'nmbrs_company_guid' if client.protocol == 'rest' else 'nmbrs_company_id'
+        partners = self.with_context(active_test=False)
+        partner = partners.search([(id_field, '=', nmbrs_company.id)], limit=1)
+        if partner or not (debtor and debtor.number and nmbrs_company.number):
+            return partner
+        paired = partners.search([(id_field, '=', False), ('nmbrs_debtor_number', '=', debtor.number),
+                                  ('nmbrs_company_number', '=', nmbrs_company.number)], limit=2)
+        return paired if len(paired) == 1 else partners.browse()
+
+    @api.model
+    def _nmbrs_company_partner(self, client, nmbrs_company, debtor):
         """The relation of a Nmbrs company and whether it is new.
 
-        Found by link, then KvK number, then exact name, among the relations the
-        current Odoo company may use; created when none matches.
+        Found by link (see _nmbrs_company_relation), then KvK number, then exact
+        name, among the unlinked relations the current Odoo company may use;
+        created when none matches.
         """
         partners = self.with_context(active_test=False)
-        partner = partners.search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
+        partner = self._nmbrs_company_relation(client, nmbrs_company, debtor)
         unlinked_companies = [('is_company', '=', True), ('nmbrs_company_id', '=', False),
+                              ('nmbrs_company_guid', '=', False),
                               ('company_id', 'in', [False, self.env.company.id])]
         kvk = normalize_kvk(nmbrs_company.kvk_number)
         if not partner and kvk:
@@ -86,10 +103,11 @@ class ResPartner(models.Model):
             'company_registry': nmbrs_company.kvk_number,
         }
         values.update(self._nmbrs_address_values(client.company_address(nmbrs_company.id)))
+        rest = client.protocol == 'rest'
         self._nmbrs_apply_incoming(values, {
-            'nmbrs_company_id': nmbrs_company.id,
+            'nmbrs_company_guid' if rest else 'nmbrs_company_id': nmbrs_company.id,
             'nmbrs_company_number': nmbrs_company.number,
-            'nmbrs_debtor_id': debtor.id,
+            'nmbrs_debtor_guid' if rest else 'nmbrs_debtor_id': debtor.id,
             'nmbrs_debtor_number': debtor.number,
         }, created)
 
@@ -105,7 +123,8 @@ class ResPartner(models.Model):
             'email': email_field and getattr(info, email_field),
             'phone': phone_field and getattr(info, phone_field),
         }, {
-            'nmbrs_employee_id': employee_id,
+            # A GUID over REST, an integer over SOAP.
+            'nmbrs_employee_guid' if isinstance(employee_id, str) else 'nmbrs_employee_id': employee_id,
             'nmbrs_employee_number': info.employee_number or info.number,
         }, created)
 

@@ -7,6 +7,7 @@ from odoo import models
 
 from ..nmbrs.errors import NmbrsError
 from ..nmbrs.records import Address
+from .res_company_errors import NmbrsNoRoute
 from .nmbrs_relation_values import (
     EMPLOYEE_EMAIL_FIELDS,
     EMPLOYEE_PHONE_FIELDS,
@@ -84,33 +85,47 @@ class ResPartner(models.Model):
         company = self.env.company
         queued = self.env['nmbrs.push'].sudo().search(
             [('company_id', '=', company.id), ('partner_id', 'in', self.ids)])
-        linked = self.filtered(lambda partner: partner.nmbrs_company_id or partner.nmbrs_employee_id)
+        linked = self._nmbrs_linked_records()
         if not release_held:
             linked = linked.filtered(lambda partner: partner.nmbrs_sync_state != 'held')
         # A relation that is no longer linked has nothing to send; a held one keeps its queued changes.
-        unlinked = queued.filtered(lambda push: not (push.partner_id.nmbrs_company_id
-                                                     or push.partner_id.nmbrs_employee_id))
+        unlinked = queued.filtered(lambda push: not push.partner_id._nmbrs_linked_records())
         unlinked.unlink()
         if not linked:
             return False
         # Read before anything is sent: each commit may forget what the cache knew of deleted entries.
         pushes_of = {partner: (queued - unlinked).filtered(lambda push: push.partner_id == partner)
                      for partner in linked}
-        with company._nmbrs_client() as client:
-            for partner in linked:
-                pushes = pushes_of[partner]
-                partner._nmbrs_push_one(client, pushes.user_ids)
-                pushes.unlink()
-                if after_each and not after_each():
-                    return True
+        for consent, relations in company._nmbrs_routes(linked):
+            try:
+                client = company._nmbrs_client_over(consent)
+            except NmbrsNoRoute as error:
+                # A REST-only company without this debtor's consent: nothing can send it, each says why.
+                relations._nmbrs_mark_sync_failed(error)
+                continue
+            with client:
+                for partner in relations:
+                    partner._nmbrs_push_one(client, pushes_of[partner].user_ids)
+                    pushes_of[partner].unlink()
+                    if after_each and not after_each():
+                        return True
         return False
+
+    def _nmbrs_push_over(self, client):
+        """Send this relation over ``client`` (the company's relation sync), with the users its queued changes carry."""
+        self.ensure_one()
+        pushes = self.env['nmbrs.push'].sudo().search(
+            [('company_id', '=', self.env.company.id), ('partner_id', '=', self.id)])
+        self._nmbrs_push_one(client, pushes.user_ids)
+        pushes.unlink()
 
     def _nmbrs_push_one(self, client, authors):
         """Send this relation, note what was sent and by whose change; one relation's failure stops only it."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                sent = self._nmbrs_push_company(client) if self.nmbrs_company_id else self._nmbrs_push_employee(client)
+                sent = (self._nmbrs_push_company(client) if self._nmbrs_company_ref(client)
+                        else self._nmbrs_push_employee(client))
         except NmbrsError as error:
             self._nmbrs_mark_sync_failed(error)
             return
@@ -134,33 +149,62 @@ class ResPartner(models.Model):
         self.message_post(body=Markup('<p>%s</p>') % body, subtype_xmlid='mail.mt_note')
 
     def _nmbrs_push_company(self, client):
-        """Send the address (and the debtor's name); returns the Odoo fields whose values were sent."""
+        """Send the address (and the debtor's name); returns the Odoo fields whose values were sent.
+
+        What the protocol cannot change (over REST: the address and the
+        debtor's name) is not sent; a note says so.
+        """
         self.ensure_one()
-        sent = []
-        current = client.company_address(self.nmbrs_company_id) or Address(default=True)
+        sent, not_sent = [], []
+        company_ref = self._nmbrs_company_ref(client)
+        current = client.company_address(company_ref) or Address(default=True)
         address = dataclasses.replace(
             current, **split_street_line(self.street), postal_code=self.zip or None, city=self.city or None,
             country_iso_code=self.country_id.code or current.country_iso_code,
             state_province=self.state_id.name or current.state_province)
         if address != current:
-            client.update_company_address(self.nmbrs_company_id, address)
-            sent += [name for name, parts in ADDRESS_PARTS.items()
-                     if any(getattr(address, part) != getattr(current, part) for part in parts)]
-        if self.nmbrs_debtor_id and self._nmbrs_is_sole_relation_of_debtor():
-            debtor = client.debtor(self.nmbrs_debtor_id)
+            changed = [name for name, parts in ADDRESS_PARTS.items()
+                       if any(getattr(address, part) != getattr(current, part) for part in parts)]
+            if client.can_update_company_address:
+                client.update_company_address(company_ref, address)
+                sent += changed
+            else:
+                not_sent += changed
+        debtor_ref = self.nmbrs_debtor_guid if client.protocol == 'rest' else self.nmbrs_debtor_id
+        if debtor_ref and self._nmbrs_is_sole_relation_of_debtor(client):
+            debtor = client.debtor(debtor_ref)
             if debtor and debtor.name != self.name:
-                client.update_debtor(dataclasses.replace(debtor, name=self.name))
-                sent.append('name')
+                if client.can_update_debtor:
+                    client.update_debtor(dataclasses.replace(debtor, name=self.name))
+                    sent.append('name')
+                else:
+                    not_sent.append('name')
+        if not_sent:
+            self._nmbrs_note_not_sent(not_sent)
         return sent
 
-    def _nmbrs_is_sole_relation_of_debtor(self):
+    def _nmbrs_note_not_sent(self, field_names):
+        """Say in the chatter which changes Nmbrs does not take over its REST API; once, not on every sync."""
+        env = self.with_context(lang=self.env.company._nmbrs_stored_lang()).env
+        body = env._("Not sent to Nmbrs: %(fields)s. Nmbrs does not let other software change a company's address "
+                     "or a debtor's name over its REST API: change them in Nmbrs itself.",
+                     fields=', '.join(self._fields[name]._description_string(env) for name in field_names))
+        last_note = self.env['mail.message'].sudo().search([
+            ('model', '=', self._name), ('res_id', '=', self.id),
+            ('subtype_id', '=', self.env.ref('mail.mt_note').id)], order='id desc', limit=1)
+        if Markup(last_note.body or '').striptags() != body:
+            self.message_post(body=Markup('<p>%s</p>') % body, subtype_xmlid='mail.mt_note')
+
+    def _nmbrs_is_sole_relation_of_debtor(self, client):
         """A debtor with several companies is named after none of their relations."""
-        return self.search_count([('nmbrs_debtor_id', '=', self.nmbrs_debtor_id)], limit=2) == 1
+        field = 'nmbrs_debtor_guid' if client.protocol == 'rest' else 'nmbrs_debtor_id'
+        return self.search_count([(field, '=', self[field])], limit=2) == 1
 
     def _nmbrs_push_employee(self, client):
         """Send name, work e-mail and work phone; returns the Odoo fields whose values were sent."""
         self.ensure_one()
-        info = client.personal_info(self.nmbrs_employee_id)
+        employee_ref = self._nmbrs_employee_ref(client)
+        info = client.personal_info(employee_ref)
         if info is None:
             return []
         changes, sent = {}, []
@@ -174,5 +218,5 @@ class ResPartner(models.Model):
                 changes[info_field] = self[name] or None
                 sent.append(name)
         if changes:
-            client.update_personal_info(self.nmbrs_employee_id, dataclasses.replace(info, **changes))
+            client.update_personal_info(employee_ref, dataclasses.replace(info, **changes))
         return sent

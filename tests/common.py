@@ -119,6 +119,21 @@ class NmbrsSandboxMixin(LocalHttpMixin):
         sandbox.identity.register_app(credentials.client_id, credentials.client_secret,
                                       [credentials.redirect_uri, company._nmbrs_rest_callback_url()])
 
+    @classmethod
+    def give_rest_consent(cls, company, sandbox, debtors):
+        """An active consent of ``company`` for ``debtors`` (sandbox records), as the callback leaves it: the
+        code exchanged with the sandbox, the debtors read from Nmbrs and their relations given their REST ids."""
+        identity = company._nmbrs_identity()
+        request = identity.authorization_request()
+        callback = sandbox.identity.approve(request.url, [debtor.id for debtor in debtors])
+        tokens = identity.exchange_code(identity.code_from_callback(callback, request.state), request.code_verifier)
+        consent = company.env['nmbrs.consent'].create({'company_id': company.id, 'state': 'active'})
+        consent._nmbrs_store_tokens(tokens)
+        ok, message = consent._nmbrs_read_debtors()
+        if not ok:
+            raise AssertionError(message)
+        return consent
+
     def setUp(self):
         super().setUp()
         self.sandbox.faults.clear()

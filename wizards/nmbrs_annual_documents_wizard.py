@@ -67,7 +67,7 @@ class NmbrsAnnualDocumentsWizard(models.TransientModel):
     def _nmbrs_relations(self):
         self.ensure_one()
         if self.all_relations:
-            return self.env['res.partner'].search([('nmbrs_company_id', '!=', False)])
+            return self.env.company._nmbrs_linked_relations()
         return self.partner_ids
 
     def action_fetch(self):

@@ -1,3 +1,5 @@
+import contextlib
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -22,6 +24,8 @@ class NmbrsLinkWizard(models.TransientModel):
     made and stored on the server before the wizard opens, so linking only needs
     the user's ticks. Only strong matches are ticked, each Nmbrs record for the
     relation that matches it best; nothing is linked before the user confirms.
+    A company without a SOAP login (REST only) is proposed what its consents
+    show, and its relations are linked by their REST ids.
     """
     _name = 'nmbrs.link.wizard'
     _description = 'Link relations to Nmbrs'
@@ -59,16 +63,17 @@ class NmbrsLinkWizard(models.TransientModel):
         company = self.env.company
         per_relation = CANDIDATES_PER_RELATION if len(partners) == 1 else 1
         owners = self._nmbrs_link_owners()
-        candidates = _Candidates(company)
         lines, notes, unmatched = [], [], self.env['res.partner']
-        with company._nmbrs_client() as client:
+        with contextlib.ExitStack() as stack:
+            candidates = _Candidates(company, [stack.enter_context(company._nmbrs_client_over(consent))
+                                               for consent in self._nmbrs_consents_asked(company)])
             for partner in partners:
                 if partner.nmbrs_linked:
-                    notes.append(self._nmbrs_linked_note(client, candidates, partner))
+                    notes.append(self._nmbrs_linked_note(candidates, partner))
                     continue
                 ranked = sorted(
                     (match for match in (self._nmbrs_score(partner, candidate, company.nmbrs_numbers_must_match)
-                                         for candidate in candidates.for_partner(client, partner))
+                                         for candidate in candidates.for_partner(partner))
                      if match),
                     # Of equal matches, a free one comes first.
                     key=lambda match: (-match['score'], _key(match) in owners))
@@ -91,23 +96,35 @@ class NmbrsLinkWizard(models.TransientModel):
         return lines, notes, unmatched
 
     @api.model
+    def _nmbrs_consents_asked(self, company):
+        """Who proposes: the SOAP login (an empty consent), or without one each active consent (REST only)."""
+        if company._nmbrs_has_soap_login():
+            return [self.env['nmbrs.consent']]
+        return list(company._nmbrs_active_consents())
+
+    @api.model
     def _nmbrs_link_owners(self):
-        """{(kind, Nmbrs id): relation} of every Nmbrs company and employee linked in this Odoo company."""
+        """{(kind, Nmbrs id): relation} of every Nmbrs company and employee linked in this Odoo company,
+        by SOAP id and by REST id."""
         linked = self.env['res.partner'].with_context(active_test=False).search([('nmbrs_linked', '=', True)])
-        owners = {('company', partner.nmbrs_company_id): partner for partner in linked if partner.nmbrs_company_id}
-        owners.update((('employee', partner.nmbrs_employee_id), partner)
-                      for partner in linked if partner.nmbrs_employee_id)
+        owners = {}
+        for kind, fields_of_kind in (('company', ('nmbrs_company_id', 'nmbrs_company_guid')),
+                                     ('employee', ('nmbrs_employee_id', 'nmbrs_employee_guid'))):
+            owners.update(((kind, partner[field]), partner)
+                          for field in fields_of_kind for partner in linked if partner[field])
         return owners
 
     @api.model
-    def _nmbrs_linked_note(self, client, candidates, partner):
+    def _nmbrs_linked_note(self, candidates, partner):
         """What a relation that is linked already is linked to."""
-        if partner.nmbrs_company_id:
-            kind, nmbrs_id = 'company', partner.nmbrs_company_id
+        if partner.nmbrs_company_id or partner.nmbrs_company_guid:
+            kind, nmbrs_ids = 'company', {partner.nmbrs_company_id, partner.nmbrs_company_guid}
         else:
-            kind, nmbrs_id = 'employee', partner.nmbrs_employee_id
-        current = next((candidate for candidate in candidates.for_partner(client, partner)
-                        if _key(candidate) == (kind, nmbrs_id)), None)
+            kind, nmbrs_ids = 'employee', {partner.nmbrs_employee_id, partner.nmbrs_employee_guid}
+        nmbrs_id = partner.nmbrs_company_id or partner.nmbrs_company_guid or partner.nmbrs_employee_id \
+            or partner.nmbrs_employee_guid
+        current = next((candidate for candidate in candidates.for_partner(partner)
+                        if _key(candidate)[0] == kind and _key(candidate)[1] in nmbrs_ids), None)
         return self.env._(
             "%(relation)s is already linked to %(nmbrs)s in Nmbrs. To link it to another Nmbrs record, "
             "clear its link on the Nmbrs tab first.", relation=partner.display_name,
@@ -172,8 +189,8 @@ class NmbrsLinkWizard(models.TransientModel):
         if not signals:
             return None
         best = max(score for score, _reason, _decisive in signals)
-        values = {key: candidate[key] for key in ('kind', 'nmbrs_id', 'nmbrs_number', 'nmbrs_name',
-                                                  'debtor_id', 'debtor_number')}
+        values = {key: candidate[key] for key in ('kind', 'nmbrs_id', 'nmbrs_guid', 'nmbrs_number', 'nmbrs_name',
+                                                  'debtor_id', 'debtor_guid', 'debtor_number')}
         # Every further signal that agrees makes the match more certain.
         values.update(score=min(100, best + 10 * (len(signals) - 1)),
                       reason=', '.join(reason for _score, reason, _decisive in signals),
@@ -205,8 +222,8 @@ class NmbrsLinkWizard(models.TransientModel):
 
 
 def _key(match):
-    """What a proposal links to: (kind, Nmbrs id), from a proposal dict or a wizard line."""
-    return match['kind'], match['nmbrs_id']
+    """What a proposal links to: (kind, Nmbrs id: SOAP or REST), from a proposal dict or a wizard line."""
+    return match['kind'], match['nmbrs_id'] or match['nmbrs_guid']
 
 
 class NmbrsLinkWizardLine(models.TransientModel):
@@ -219,62 +236,83 @@ class NmbrsLinkWizardLine(models.TransientModel):
     selected = fields.Boolean('Link')
     kind = fields.Selection([('company', 'Company'), ('employee', 'Employee')], 'Nmbrs record', readonly=True)
     nmbrs_id = fields.Integer('Nmbrs ID', readonly=True)
+    nmbrs_guid = fields.Char('Nmbrs ID (REST)', readonly=True)
     nmbrs_number = fields.Char('Nmbrs number', readonly=True)
     nmbrs_name = fields.Char('Name in Nmbrs', readonly=True)
     debtor_id = fields.Integer('Nmbrs debtor ID', readonly=True)
+    debtor_guid = fields.Char('Nmbrs debtor ID (REST)', readonly=True)
     debtor_number = fields.Char('Nmbrs debtor number', readonly=True)
     score = fields.Integer(readonly=True, help="How sure the match is, from 0 to 100; from 90 on it is a strong match.")
     reason = fields.Char('Why', readonly=True)
 
     def _link(self):
         self.ensure_one()
+        # A proposal over REST holds GUIDs; the link takes them as REST ids.
         if self.kind == 'company':
             self.partner_id._nmbrs_link_company(
-                Company(id=self.nmbrs_id, number=int(self.nmbrs_number or 0) or None, name=self.nmbrs_name),
-                Debtor(id=self.debtor_id, number=self.debtor_number))
+                Company(id=self.nmbrs_guid or self.nmbrs_id, number=int(self.nmbrs_number or 0) or None,
+                        name=self.nmbrs_name),
+                Debtor(id=self.debtor_guid or self.debtor_id, number=self.debtor_number))
         else:
             self.partner_id._nmbrs_link_employee(
-                Employee(id=self.nmbrs_id, number=int(self.nmbrs_number or 0) or None, display_name=self.nmbrs_name))
+                Employee(id=self.nmbrs_guid or self.nmbrs_id, number=int(self.nmbrs_number or 0) or None,
+                         display_name=self.nmbrs_name))
 
 
 class _Candidates:
-    """The Nmbrs companies and employees a relation may be, fetched once per wizard."""
+    """The Nmbrs companies and employees a relation may be, fetched once per wizard from ``clients``:
+    the SOAP client, or the REST client of each consent."""
 
-    def __init__(self, company):
+    def __init__(self, company, clients):
         self.company = company
+        self.clients = clients
         self._companies = None
+        self._client_of = {}  # Nmbrs company id -> the client that showed it
         self._employees = {}
 
-    def for_partner(self, client, partner):
+    def for_partner(self, partner):
         if partner.is_company:
-            return self._company_candidates(client)
-        nmbrs_company_id = partner.parent_id.nmbrs_company_id
+            return self._company_candidates()
+        parent = partner.parent_id
+        self._company_candidates()
+        nmbrs_company_id = next((ref for ref in (parent.nmbrs_company_id, parent.nmbrs_company_guid)
+                                 if ref in self._client_of), None)
         if not nmbrs_company_id:
             return []
-        return self._employee_candidates(client, nmbrs_company_id, with_emails=bool(partner.email))
+        return self._employee_candidates(self._client_of[nmbrs_company_id], nmbrs_company_id,
+                                         with_emails=bool(partner.email))
 
-    def _company_candidates(self, client):
+    def _company_candidates(self):
         if self._companies is None:
-            self._companies = [{
-                'kind': 'company', 'nmbrs_id': company.id, 'nmbrs_number': str(company.number or ''),
-                'nmbrs_name': company.name, 'debtor_id': debtor.id, 'debtor_number': debtor.number,
-                'numbers': (company.number, debtor.number), 'kvk': company.kvk_number,
-                'emails': (company.email,),
-            } for company, debtor in self.company._nmbrs_companies_with_debtors(client)]
+            self._companies = []
+            for client in self.clients:
+                rest = client.protocol == 'rest'
+                for company, debtor in self.company._nmbrs_companies_with_debtors(client):
+                    self._client_of[company.id] = client
+                    self._companies.append({
+                        'kind': 'company', 'nmbrs_id': 0 if rest else company.id,
+                        'nmbrs_guid': company.id if rest else False, 'nmbrs_number': str(company.number or ''),
+                        'nmbrs_name': company.name, 'debtor_id': 0 if rest else debtor.id,
+                        'debtor_guid': debtor.id if rest else False, 'debtor_number': debtor.number,
+                        'numbers': (company.number, debtor.number), 'kvk': company.kvk_number,
+                        'emails': (company.email,),
+                    })
         return self._companies
 
     def _employee_candidates(self, client, nmbrs_company_id, with_emails):
         cached = self._employees.get(nmbrs_company_id)
         if cached is None or (with_emails and not cached[1]):
+            rest = client.protocol == 'rest'
             employees = [{
-                'kind': 'employee', 'nmbrs_id': employee.id, 'nmbrs_number': str(employee.number or ''),
-                'nmbrs_name': employee.display_name, 'debtor_id': 0, 'debtor_number': False,
+                'kind': 'employee', 'nmbrs_id': 0 if rest else employee.id,
+                'nmbrs_guid': employee.id if rest else False, 'nmbrs_number': str(employee.number or ''),
+                'nmbrs_name': employee.display_name, 'debtor_id': 0, 'debtor_guid': False, 'debtor_number': False,
                 'numbers': (employee.number,), 'emails': (),
             } for employee in client.all_employees(nmbrs_company_id)]
             if with_emails:
                 # E-mail addresses are only in the personal info: one call per employee.
                 for candidate in employees:
-                    info = client.personal_info(candidate['nmbrs_id'])
+                    info = client.personal_info(candidate['nmbrs_guid'] or candidate['nmbrs_id'])
                     candidate['emails'] = (info.email_work, info.email_private) if info else ()
             cached = self._employees[nmbrs_company_id] = (employees, with_emails)
         return cached[0]
