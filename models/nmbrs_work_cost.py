@@ -69,7 +69,8 @@ class NmbrsWorkCost(models.Model):
     @api.model
     def _nmbrs_fetch_company(self, company):
         """Fetch the figures of the company's linked Nmbrs companies; one that fails keeps its old figures."""
-        links = self.env['nmbrs.link'].search([('company_id', '=', company.id), ('nmbrs_company_id', '!=', 0)])
+        links = self.env['nmbrs.link'].search([('company_id', '=', company.id), '|', ('nmbrs_company_id', '!=', 0),
+                                               ('nmbrs_company_guid', '!=', False)])
         for consent, consent_links in links._nmbrs_by_consent().items():
             self._nmbrs_fetch(company, consent, consent_links)
 
@@ -78,20 +79,24 @@ class NmbrsWorkCost(models.Model):
         """Fetch and store the figures of ``links``; over ``consent`` (a REST consent) or, without one, the
         company's client, which has no WKR figures: then nothing is asked and the relations show why."""
         this_year = fields.Date.context_today(self).year
-        client = consent._nmbrs_client() if consent else company._nmbrs_client()
+        client = company._nmbrs_client_over(consent)
         with client:
             if not client.has_work_costs:
                 return
-            try:
-                rest_ids = {nmbrs_company.number: nmbrs_company.id for nmbrs_company in client.companies()}
-            except NmbrsError as error:
-                company._nmbrs_log_error(error, 'WKR companies', consent)
-                links.write({'nmbrs_wkr_error': company._nmbrs_in_stored_lang()._nmbrs_error_message(error)})
-                return
+            # A link paired with its REST company has its id; the others are looked up by number.
+            rest_ids = {}
+            if links.filtered(lambda link: not link.nmbrs_company_guid):
+                try:
+                    rest_ids = {nmbrs_company.number: nmbrs_company.id for nmbrs_company in client.companies()}
+                except NmbrsError as error:
+                    company._nmbrs_log_error(error, 'WKR companies', consent)
+                    links.write({'nmbrs_wkr_error': company._nmbrs_in_stored_lang()._nmbrs_error_message(error)})
+                    return
             for link in links:
                 try:
                     with self.env.cr.savepoint():
-                        link._nmbrs_fetch_work_costs(client, rest_ids.get(link.nmbrs_company_number),
+                        link._nmbrs_fetch_work_costs(client, link.nmbrs_company_guid
+                                                     or rest_ids.get(link.nmbrs_company_number),
                                                      range(this_year - YEARS_FETCHED + 1, this_year + 1))
                 except Exception as error:  # noqa: BLE001 - one relation's failure never stops the others
                     company._nmbrs_log_error(error, 'WKR figures', link.partner_id)

@@ -284,11 +284,17 @@ class ResCompany(models.Model):
         company._nmbrs_report_failure(company.partner_id, 'document_import', message)
 
     def _nmbrs_report_import(self, outcome):
-        """One open To-Do per failure and relation; resolved once the relation imports cleanly."""
-        if isinstance(outcome.error, CONNECTION_ERRORS):
+        """One open To-Do per failure and relation; resolved once the relation imports cleanly.
+
+        A refused SOAP login is the company's connection To-Do; over REST a
+        refusal concerns one debtor's consent, so it stays on the relation.
+        """
+        over_soap = outcome.client.protocol == 'soap'
+        if over_soap and isinstance(outcome.error, CONNECTION_ERRORS):
             self._nmbrs_report_failure(self.partner_id, 'connection', self._nmbrs_error_message(outcome.error))
             return
-        self._nmbrs_resolve_failure(self.partner_id, 'connection')
+        if over_soap:
+            self._nmbrs_resolve_failure(self.partner_id, 'connection')
         error = outcome.error or next(iter(outcome.errors.values()), None)
         if error:
             self._nmbrs_report_failure(outcome.partner, 'document_import', self._nmbrs_error_message(error))

@@ -41,8 +41,10 @@ class ResPartner(models.Model):
 
     def _nmbrs_document_relations(self):
         """The company relations whose documents these relations have: an employee contact counts for its company."""
-        return self.filtered('nmbrs_company_id') | self.filtered('nmbrs_employee_id').parent_id.filtered(
-            'nmbrs_company_id')
+        def of_a_company(partner):
+            return partner.nmbrs_company_id or partner.nmbrs_company_guid
+        employees = self.filtered(lambda partner: partner.nmbrs_employee_id or partner.nmbrs_employee_guid)
+        return self.filtered(of_a_company) | employees.parent_id.filtered(of_a_company)
 
     def _nmbrs_import_documents(self):
         """Import now the payroll documents of these relations in the current Odoo company.

@@ -15,7 +15,7 @@ class ResPartner(models.Model):
         'WKR figures fetched on', compute='_compute_nmbrs_wkr', groups='nmbrs_connector.group_nmbrs_user')
     nmbrs_wkr_error = fields.Char('WKR problem', compute='_compute_nmbrs_wkr', groups='nmbrs_connector.group_nmbrs_user')
 
-    @api.depends('nmbrs_company_id')
+    @api.depends('nmbrs_company_id', 'nmbrs_company_guid')
     @api.depends_context('company')
     def _compute_nmbrs_wkr(self):
         """The figures of the latest year fetched, per period (the list sums the year)."""
@@ -28,7 +28,7 @@ class ResPartner(models.Model):
             partner.nmbrs_wkr_year = year
             partner.nmbrs_work_cost_ids = costs.filtered(lambda cost: cost.year == year) if costs else False
             partner.nmbrs_wkr_needs_consent = bool(
-                link and link.nmbrs_company_id and not link._nmbrs_consent())
+                link and (link.nmbrs_company_id or link.nmbrs_company_guid) and not link._nmbrs_consent())
             partner.nmbrs_wkr_fetched_at = link.nmbrs_wkr_fetched_at if link else False
             partner.nmbrs_wkr_error = link.nmbrs_wkr_error if link else False
 

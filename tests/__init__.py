@@ -33,6 +33,7 @@ from . import test_rest_identity
 from . import test_rest_import
 from . import test_rest_office
 from . import test_rest_only_annual
+from . import test_rest_only_import
 from . import test_rest_only_link
 from . import test_rest_only_sync
 from . import test_rest_only_tours

@@ -54,8 +54,11 @@ class TestRestImportTour(ConsentPageMixin, NmbrsTourCase):
             self.env['nmbrs.document'].search([]).unlink()
             self.env['nmbrs.run'].search([]).unlink()
             self.relation.nmbrs_link_ids.write({'nmbrs_company_guid': False, 'nmbrs_debtor_guid': False})
+            # The previous language's import note names its author, 'Administrator': an English word.
+            self.relation.message_ids.unlink()
             with self.approving_in_browser(self.debtor):
-                self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_rest_import_tour', lang)
+                self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_rest_give_consent_tour', lang)
+            self.start_nmbrs_tour('/odoo/contacts/%d' % self.relation.id, 'nmbrs_connector_rest_import_tour', lang)
             documents = self.env['nmbrs.document'].search([('partner_id', '=', self.relation.id)])
             self.assertTrue(documents.filtered(lambda document: document.document_type == 'payslip'))
             self.assertFalse([call for call in self.sandbox.calls if call.operation in DOWNLOADS],

@@ -12,7 +12,6 @@ from odoo.tests import tagged
 from ..nmbrs.sandbox.guids import guid
 from .document_import_case import (
     AN_HOUR_LATER, DocumentImportCase, declaration_key, run_document_key)
-from .test_work_cost import give_consent
 
 KEYS_MIGRATION = Path(__file__).parents[1] / 'migrations' / '19.0.1.2.0' / 'post-migrate.py'
 
@@ -32,10 +31,7 @@ class TestImportOverRest(DocumentImportCase):
 
     def switch_to_rest(self, debtor=None):
         """Consent for the debtor, given as the callback leaves it: its relations are paired and go over REST."""
-        consent = give_consent(self.company, self.sandbox, [debtor or self.debtor])
-        ok, message = consent._nmbrs_read_debtors()
-        self.assertTrue(ok, message)
-        return consent
+        return self.give_rest_consent(self.company, self.sandbox, [debtor or self.debtor])
 
     def add_run(self, nmbrs_company, year, period):
         """A new locked run in the sandbox, for this test only."""
@@ -136,6 +132,8 @@ class TestImportOverRest(DocumentImportCase):
             self.assertFalse(self.env['nmbrs.document'].search_count([('partner_id', '=', relation.id)]))
             log = self.env['nmbrs.sync.log'].search([('partner_id', '=', relation.id)], limit=1)
             self.assertEqual(log.state, 'failed')
+            self.assertEqual(len(self.import_todos(relation)), 1, "the relation says its consent stopped it")
+        self.assertFalse(self.company.partner_id.activity_ids, "the SOAP connection works: no To-Do about it")
 
     def test_declarations_stored_under_their_soap_id_are_not_imported_again(self):
         self.run_cron()

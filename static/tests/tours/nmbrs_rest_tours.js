@@ -1,6 +1,20 @@
 import { registry } from "@web/core/registry";
 import { noEnglishStep, T } from "@nmbrs_connector/../tests/tours/nmbrs_tour_utils";
 
+// Off to Nmbrs's consent page from Settings and back (the test approves there): the consent active.
+const giveConsentSteps = () => [
+        {
+            content: "add a consent: off to Nmbrs's consent page",
+            trigger: "button[name='action_nmbrs_add_consent']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "back in Odoo after approving in Nmbrs: the consent is active",
+            trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
+        },
+];
+
 // An accountant asks a debtor's consent for Nmbrs REST from Settings. On Nmbrs's consent page (the
 // sandbox's, driven by the test: another site, where the tour does not run) the debtor is picked and
 // approved; Nmbrs sends the browser back to Odoo, which shows the consent active.
@@ -19,16 +33,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
             )})`,
         },
         noEnglishStep("REST settings"),
-        {
-            content: "add a consent: off to Nmbrs's consent page",
-            trigger: "button[name='action_nmbrs_add_consent']",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "back in Odoo after approving in Nmbrs: the consent is active",
-            trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
-        },
+        ...giveConsentSteps(),
         {
             content: "it covers the debtor picked in Nmbrs, with its relation",
             trigger: ".o_field_widget[name='debtor_ids'] .o_data_row td[name='relation_count']:contains(1)",
@@ -40,34 +45,16 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
     ],
 });
 
+// A consent given in Nmbrs, nothing more: the start of the switch of one debtor.
+registry.category("web_tour.tours").add("nmbrs_connector_rest_give_consent_tour", {
+    url: "/odoo/settings#nmbrs_connector",
+    steps: giveConsentSteps,
+});
+
 // A relation of the debtor that just gave consent talks to Nmbrs over REST from then on: its Nmbrs tab
 // says so, and Sync now imports its payroll documents that way.
 registry.category("web_tour.tours").add("nmbrs_connector_rest_import_tour", {
-    url: "/odoo/settings#nmbrs_connector",
     steps: () => [
-        {
-            content: "add a consent: off to Nmbrs's consent page",
-            trigger: "button[name='action_nmbrs_add_consent']",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "back in Odoo after approving in Nmbrs: the consent is active",
-            trigger: `.o_statusbar_status .o_arrow_button_current:contains(${T("Active", "Actief")})`,
-        },
-        {
-            content: "go to the contacts",
-            trigger: "body",
-            run: () => {
-                window.location.href = "/odoo/contacts";
-            },
-            expectUnloadPage: true,
-        },
-        {
-            content: "open the relation of that debtor",
-            trigger: ".o_kanban_record:contains('Jansen Installatietechniek B.V.')",
-            run: "click",
-        },
         {
             content: "open the Nmbrs tab",
             trigger: ".o_notebook .nav-link:contains('Nmbrs')",
