@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from ..nmbrs.sandbox.guids import guid
 from .common import NmbrsTourCase
 
 
@@ -20,6 +21,12 @@ class TestRestOnlyTours(NmbrsTourCase):
 
     def test_the_connection_test_tests_the_consent(self):
         self.assertEqual(self.company.nmbrs_state, 'connected')
+        # Outgoing, with a relation on REST: the relation sync says what REST cannot change.
+        self.company.nmbrs_sync_direction = 'outgoing'
+        relation = self.env['res.partner'].create({'name': self.bakkerij.name, 'is_company': True})
+        relation.with_context(nmbrs_no_push=True).write({
+            'nmbrs_company_guid': guid('company', self.bakkerij.id), 'nmbrs_company_number': self.bakkerij.number,
+            'nmbrs_debtor_number': self.debtor.number})
         for lang in self.for_each_language():
             self.company.write({'nmbrs_last_test_result': False, 'nmbrs_last_test_date': False})
             self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_settings_rest_only_test_tour',

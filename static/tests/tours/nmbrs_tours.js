@@ -233,6 +233,13 @@ registry.category("web_tour.tours").add("nmbrs_connector_settings_rest_only_test
                 "Laatste test: werkt"
             )})`,
         },
+        {
+            content: "the relation sync says what REST cannot change",
+            trigger: `.o_setting_box#nmbrs_sync_direction:contains(${T(
+                "for relations on REST, change those in Nmbrs",
+                "wijzig die voor relaties op REST in Nmbrs"
+            )})`,
+        },
         noEnglishStep("settings of a company on REST only after a test"),
     ],
 });
