@@ -78,7 +78,10 @@ class TestRestOnlySync(RestOnlyCase):
         relation = self.relation_of(self.nmbrs_companies[0])
         relation.with_context(nmbrs_no_push=True).name = 'Old name'
         self.sandbox.calls.clear()
-        relation.action_nmbrs_sync_now()
+        # As a request would: in its own (test) cursor, which the document import commits.
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            relation.with_env(self.env(cr=cr)).action_nmbrs_sync_now()
+        self.env.invalidate_all()
         self.assertEqual(relation.name, self.nmbrs_companies[0].name)
         self.assertEqual(relation.nmbrs_sync_state, 'ok')
         self.assertEqual(self.soap_calls(), [])
