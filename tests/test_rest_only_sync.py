@@ -191,6 +191,19 @@ class TestHybridSync(RestOnlyCase):
         self.assertFalse(self.env['res.config.settings'].create({}).nmbrs_has_rest_relations)
 
 
+    def test_a_consent_nmbrs_refuses_stops_only_its_debtors(self):
+        self.consent.sudo().write({'access_token': 'not-a-token', 'refresh_token': False})
+        logs = self.company._nmbrs_sync_relations()
+        failed = logs.filtered(lambda log: log.state == 'failed')
+        self.assertEqual(len(failed), 1)
+        self.assertIn(self.consent.name, failed.error)
+        other_companies = [company for company in self.sandbox.dataset.companies.values()
+                           if company.debtor_id == self.other_debtor.id]
+        self.assertEqual(len(self.env['res.partner'].search([
+            ('nmbrs_company_id', 'in', [company.id for company in other_companies])])), len(other_companies))
+        self.assertTrue(self.company.partner_id.activity_ids.filtered(
+            lambda activity: activity.nmbrs_failure == 'company_sync'))
+
 @tagged('post_install', '-at_install')
 class TestRestOnlyConnection(RestOnlyCase):
     """The connection test of a company with consents, a SOAP login, or both."""
@@ -231,3 +244,4 @@ class TestRestOnlyConnection(RestOnlyCase):
         self.company.write({'nmbrs_state': 'disconnected', 'nmbrs_connected_date': '2026-01-05 10:00:00'})
         self.give_rest_consent(self.company, self.sandbox, [self.debtor])
         self.assertEqual(self.company.nmbrs_state, 'disconnected')
+
