@@ -40,6 +40,10 @@ class NmbrsNoRoute(errors.NmbrsError):
     """No active consent covers a relation's debtor and the company has no SOAP login: nothing can answer for it."""
 
 
+class NmbrsNoConnection(errors.NmbrsError):
+    """The company has neither a SOAP login nor an active consent: nothing can answer for any relation."""
+
+
 def nmbrs_fault_text(error):
     """The first line of Nmbrs's own text of a fault, without the .NET exception before '--->'."""
     text = error.detail or ''
@@ -82,6 +86,9 @@ class ResCompany(models.Model):
         if isinstance(error, NmbrsAddressMissing):
             return _("No Nmbrs address is filled in for 'Other address'. Fill it in under Settings > Nmbrs, "
                      "or choose Nmbrs as server.")
+        if isinstance(error, NmbrsNoConnection):
+            return _("This company has neither a Nmbrs login nor an active consent. Fill in the login e-mail and "
+                     "API token under Settings > Nmbrs, or give the consent of each debtor there.")
         if isinstance(error, NmbrsNoRoute):
             return _("No active Nmbrs consent covers the debtor of this relation, and this company has no Nmbrs "
                      "SOAP login. Give the consent of its debtor under Settings > Nmbrs, Debtors still on SOAP.")

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 
 from ..nmbrs.errors import NmbrsError
 from . import counted_words
-from .res_company_errors import CONNECTION_ERRORS, NmbrsNoRoute
+from .res_company_errors import CONNECTION_ERRORS, NmbrsNoConnection, NmbrsNoRoute
 
 # The daily relation sync takes each company again once this long has passed since its last sync.
 RESYNC_AFTER = timedelta(hours=20)
@@ -66,6 +66,8 @@ class ResCompany(models.Model):
         consents = self._nmbrs_active_consents()
         covered = set(consents.debtor_ids.mapped('number'))
         sources = list(consents) + ([consents.browse()] if self._nmbrs_has_soap_login() else [])
+        if not sources:
+            raise NmbrsNoConnection('Neither a SOAP login nor an active consent.')
         logs = self.env['nmbrs.sync.log']
         for consent in sources:
             def sync_all(client, consent=consent):

@@ -5,6 +5,7 @@ Real HTTP to the sandbox: SOAP at /soap, REST at /rest, the consent given on the
 """
 from odoo.tests import TransactionCase, tagged
 
+from ..nmbrs.errors import NmbrsError
 from ..nmbrs.sandbox.guids import guid
 from .common import NmbrsSandboxMixin
 
@@ -133,6 +134,15 @@ class TestRestOnlySync(RestOnlyCase):
         self.assertIn('Street', notes.body)
         self.assertIn('City', notes.body)
 
+
+    def test_without_an_active_consent_the_sync_says_what_to_do(self):
+        self.consent.action_nmbrs_revoke()
+        self.sandbox.calls.clear()
+        with self.assertRaises(NmbrsError) as caught:
+            self.company._nmbrs_sync_relations()
+        self.assertIn('neither a Nmbrs login nor an active consent',
+                      self.company._nmbrs_error_message(caught.exception))
+        self.assertEqual(self.sandbox.calls.all(), [])
 
 @tagged('post_install', '-at_install')
 class TestHybridSync(RestOnlyCase):
