@@ -183,12 +183,12 @@ class NmbrsAnnualRequestLine(models.Model):
         try:
             outcomes = []
             with company._nmbrs_client_over(consent) as client:
-                kinds = request.kind_ids
+                kinds = line.request_id.kind_ids
                 if not client.has_company_annual_documents:
                     kinds = kinds.filtered('per_employee')
                 if kinds:
                     outcomes.append(line._nmbrs_fetch_with(client, kinds))
-            company_kinds = request.kind_ids - kinds
+            company_kinds = line.request_id.kind_ids - kinds
             if company_kinds and company._nmbrs_has_soap_login() and partner.nmbrs_company_id:
                 with company._nmbrs_client() as client:
                     outcomes.append(line._nmbrs_fetch_with(client, company_kinds))
