@@ -183,7 +183,7 @@ class NmbrsAnnualRequestLine(models.Model):
         try:
             outcomes = []
             with company._nmbrs_client_over(consent) as client:
-                kinds = line.request_id.kind_ids  # named in the company's language
+                kinds = line.request_id.kind_ids
                 if not client.has_company_annual_documents:
                     kinds = kinds.filtered('per_employee')
                 if kinds:

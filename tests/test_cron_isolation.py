@@ -215,7 +215,7 @@ class TestAnnualCronIsolation(NmbrsSandboxCase):
             'line_ids': [(0, 0, {'partner_id': relation.id}) for relation in partners]}
             for partners in (relations, relations[1:])])
         Line = type(self.env['nmbrs.annual.request.line'])
-        broken = failing_for(Line._nmbrs_fetch_with, lambda line, _client, _kinds: line == first.line_ids[0],
+        broken = failing_for(Line._nmbrs_fetch_with, lambda line, *_args: line == first.line_ids[0],
                              RuntimeError(SECRET))
 
         with patch.object(Line, '_nmbrs_fetch_with', broken), \

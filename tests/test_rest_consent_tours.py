@@ -21,6 +21,9 @@ class TestRestConsentTour(ConsentPageMixin, NmbrsTourCase):
     def test_add_consent_in_nmbrs_and_come_back_active(self):
         for index, lang in enumerate(self.for_each_language()):
             self.env['nmbrs.consent'].search([]).unlink()
+            # A REST-only company is connected by its first consent: each language gives its own.
+            self.company.write({'nmbrs_state': 'disconnected', 'nmbrs_connected_uid': False,
+                                'nmbrs_connected_date': False})
             debtor = self.debtors[index % len(self.debtors)]
             with self.approving_in_browser(debtor):
                 self.start_nmbrs_tour('/odoo/settings#nmbrs_connector', 'nmbrs_connector_rest_consent_tour', lang)

@@ -26,6 +26,9 @@ class TestRestSwitchTour(ConsentPageMixin, NmbrsTourCase):
         on_rest, to_move = self.debtors
         for lang in self.for_each_language():
             self.env['nmbrs.consent'].search([]).unlink()
+            # A REST-only company is connected by its first consent: each language gives its own.
+            self.company.write({'nmbrs_state': 'disconnected', 'nmbrs_connected_uid': False,
+                                'nmbrs_connected_date': False})
             self.env['nmbrs.consent'].create({
                 'state': 'active', 'debtor_ids': [Command.create({
                     'nmbrs_debtor_guid': 'given-before', 'number': on_rest.number, 'name': on_rest.name})]})

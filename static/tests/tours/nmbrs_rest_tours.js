@@ -32,8 +32,7 @@ registry.category("web_tour.tours").add("nmbrs_connector_rest_consent_tour", {
                 "Nmbrs stopt op 1 maart 2027 met SOAP: 0 van de 2 debiteuren zijn overgestapt op REST."
             )})`,
         },
-        // "Administrator" connected the company with the first consent (English run): a user's name.
-        noEnglishStep("REST settings", ["Administrator"]),
+        noEnglishStep("REST settings"),
         ...giveConsentSteps(),
         {
             content: "it covers the debtor picked in Nmbrs, with its relation",
