@@ -144,6 +144,22 @@ class TestRestOnlySync(RestOnlyCase):
                       self.company._nmbrs_error_message(caught.exception))
         self.assertEqual(self.sandbox.calls.all(), [])
 
+    def test_direct_sync_sends_a_saved_employee_over_rest(self):
+        self.company._nmbrs_sync_relations()
+        self.company.write({'nmbrs_sync_direction': 'outgoing', 'nmbrs_direct_sync': True})
+        contact = self.relation_of(self.nmbrs_companies[0]).child_ids.filtered('nmbrs_employee_guid')[:1]
+        contact.phone = '+31 20 555 0101'
+        self.assertTrue(self.env['nmbrs.push'].search([('partner_id', '=', contact.id)]))
+        self.sandbox.calls.clear()
+        with self.enter_registry_test_mode():
+            self.env.ref('nmbrs_connector.ir_cron_nmbrs_push').method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertFalse(self.env['nmbrs.push'].search([('partner_id', '=', contact.id)]))
+        self.assertEqual(contact.nmbrs_sync_state, 'ok')
+        self.assertEqual(self.soap_calls(), [])
+        with self.consent._nmbrs_client() as client:
+            self.assertEqual(client.personal_info(contact.nmbrs_employee_guid).telephone_work, '+31 20 555 0101')
+
 @tagged('post_install', '-at_install')
 class TestHybridSync(RestOnlyCase):
     """SOAP login and a consent for the first debtor: that debtor over REST, the other over SOAP, each once."""
