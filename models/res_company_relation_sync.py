@@ -48,8 +48,8 @@ class ResCompany(models.Model):
         else:
             linked = (partners if partners is not None else Partner.search([('nmbrs_linked', '=', True)]))
             # A relation held for a check (a portal or website change) is not sent.
-            linked = linked.with_env(company.env).filtered(
-                lambda partner: partner.nmbrs_linked and partner.nmbrs_sync_state != 'held')
+            linked = linked.with_env(company.env)._nmbrs_linked_records().filtered(
+                lambda partner: partner.nmbrs_sync_state != 'held')
             for consent, relations in company._nmbrs_routes(linked):
                 logs |= company._nmbrs_sync_over(consent, relations, trigger, commit, lambda client, partner: (
                     partner._nmbrs_push_over(client) or partner), check_login=True)

@@ -160,6 +160,16 @@ class TestRestOnlySync(RestOnlyCase):
         with self.consent._nmbrs_client() as client:
             self.assertEqual(client.personal_info(contact.nmbrs_employee_guid).telephone_work, '+31 20 555 0101')
 
+    def test_outgoing_sends_nothing_for_a_relation_linked_to_a_debtor_only(self):
+        self.company._nmbrs_sync_relations()
+        self.company.nmbrs_sync_direction = 'outgoing'
+        debtor_only = self.env['res.partner'].create({'name': self.debtor.name, 'is_company': True})
+        debtor_only.write({'nmbrs_debtor_guid': guid('debtor', self.debtor.id),
+                           'nmbrs_debtor_number': self.debtor.number})
+        logs = self.company._nmbrs_sync_relations()
+        self.assertNotIn(debtor_only, logs.partner_id)
+        self.assertEqual(set(logs.mapped('state')), {'done'}, logs.mapped('error'))
+
 @tagged('post_install', '-at_install')
 class TestHybridSync(RestOnlyCase):
     """SOAP login and a consent for the first debtor: that debtor over REST, the other over SOAP, each once."""
