@@ -115,7 +115,8 @@ class RelationImport:
         # The id to ask the client for; the SOAP id (0 on a REST-only link) stays on what is stored.
         self.company_ref = self.partner._nmbrs_company_ref(client)
         self.nmbrs_company_id = self.partner.nmbrs_company_id
-        self.company_number = self.partner.nmbrs_company_number or 'id:%s' % self.company_ref
+        self.owner = document_keys.owner(self.partner.id, self.partner.nmbrs_company_number
+                                         or 'id:%s' % self.company_ref)
         self.types = company._nmbrs_wanted_document_types()
         self.counts = defaultdict(Counter)  # document type -> created / skipped / failed
         self.errors = {}  # document type -> its first error
@@ -254,7 +255,7 @@ class RelationImport:
                     failures.append(('payslip', None))  # no employee in a locked run: asked again next time
                 for employee in employees:
                     employee_run = paid_in[employee.employee_id][1]
-                    already = payslips[document_keys.run_employee_prefix(self.company_number, employee_run, employee)]
+                    already = payslips[document_keys.run_employee_prefix(self.owner, employee_run, employee)]
                     if already:
                         skipped['payslip'] += already
                         continue
@@ -264,7 +265,7 @@ class RelationImport:
                                             ('journal', self.client.journal)):
                 if document_type not in wanted:
                     continue
-                if document_keys.run_key(document_type, self.company_number, run) in stored:
+                if document_keys.run_key(document_type, self.owner, run) in stored:
                     skipped[document_type] += 1
                     continue
                 calls[(document_type,)] = partial(download, self.company_ref, run.id, run.year)
@@ -302,13 +303,13 @@ class RelationImport:
                     for number, pdf in enumerate(result, start=1):
                         values.append(self._run_values(
                             employee_run, records[employee_run.id], 'payslip', pdf,
-                            document_keys.run_key('payslip', self.company_number, employee_run, employee, number),
+                            document_keys.run_key('payslip', self.owner, employee_run, employee, number),
                             file_name(self.env, 'payslip', run.year, run.period_end, contact.name, number),
                             contact))
                 else:
                     values.append(self._run_values(
                         run, record, document_type, result, document_keys.run_key(
-                            document_type, self.company_number, run),
+                            document_type, self.owner, run),
                         file_name(self.env, document_type, run.year, run.period_end, self.partner.name)))
             for document_type, done in self._store(values).items():
                 complete[document_type] = complete.get(document_type, True) and done
@@ -338,7 +339,7 @@ class RelationImport:
                 declarations = fetch_declarations(self.client, self.company_ref, years)
             except NmbrsError as error:
                 return error, [], {}, {}, {}, {}
-            keys = {declaration.id: document_keys.declaration_key(self.company_number, declaration)
+            keys = {declaration.id: document_keys.declaration_key(self.owner, declaration)
                     for declaration in declarations}
             adopted = self._adopt_legacy(declarations, keys, stored, legacy)
             wanted = {declaration.id: declaration for declaration in declarations

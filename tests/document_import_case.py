@@ -22,21 +22,27 @@ DOWNLOADS = ('Run_GetEmployeesByRunCompany', 'SalaryDocuments_GetEmployeePayslip
              'SalaryDocuments_GetSEPA', 'Journals_GetByRunCompany_v2', 'WageTax_GetXML')
 
 
-def payslip_key(nmbrs_company, run, employee, copy=1):
+def owner(env, nmbrs_company):
+    """Whose documents, in keys: the relation linked to a sandbox company, and the company's number."""
+    relation = env['res.partner'].search([('nmbrs_company_id', '=', nmbrs_company.id)], limit=1)
+    return document_keys.owner(relation.id, nmbrs_company.number)
+
+
+def payslip_key(owner, run, employee, copy=1):
     """The key of a sandbox employee's payslip of a sandbox run."""
-    return document_keys.run_key('payslip', nmbrs_company.number, run, RunEmployee(employee.id, employee.number), copy)
+    return document_keys.run_key('payslip', owner, run, RunEmployee(employee.id, employee.number), copy)
 
 
-def payslip_prefix(nmbrs_company, run, employee):
-    return payslip_key(nmbrs_company, run, employee).rsplit('/', 1)[0] + '/'
+def payslip_prefix(owner, run, employee):
+    return payslip_key(owner, run, employee).rsplit('/', 1)[0] + '/'
 
 
-def run_document_key(document_type, nmbrs_company, run):
-    return document_keys.run_key(document_type, nmbrs_company.number, run)
+def run_document_key(document_type, owner, run):
+    return document_keys.run_key(document_type, owner, run)
 
 
-def declaration_key(nmbrs_company, declaration):
-    return document_keys.declaration_key(nmbrs_company.number, declaration)
+def declaration_key(owner, declaration):
+    return document_keys.declaration_key(owner, declaration)
 
 
 def freeze_time(moment):
@@ -77,12 +83,13 @@ class DocumentImportCase(NmbrsSandboxCase):
 
     # ------------------------------------------------------------ what should arrive
 
-    def expected_documents(self, nmbrs_company_id):
-        """{nmbrs key: file bytes} the import should bring for a Nmbrs company, rendered by the sandbox."""
+    def expected_documents(self, nmbrs_company_id, env=None):
+        """{nmbrs key: file bytes} the import should bring for a Nmbrs company, rendered by the sandbox;
+        ``env`` sees its relation (default: the test's)."""
         dataset = self.sandbox.dataset
         expected = {}
         with dataset.lock:
-            nmbrs_company = dataset.companies[nmbrs_company_id]
+            keys_of = owner(env or self.env, dataset.companies[nmbrs_company_id])
             runs = [run for run in dataset.company_runs(nmbrs_company_id) if run.year >= 2025]
             for run in runs:
                 if not run.is_locked:
@@ -90,17 +97,17 @@ class DocumentImportCase(NmbrsSandboxCase):
                 for employee_id in run.pay:
                     employee = dataset.employees[employee_id]
                     for number, pdf in enumerate(sandbox_documents.employee_payslips(dataset, run, employee), start=1):
-                        expected[payslip_key(nmbrs_company, run, employee, number)] = pdf
+                        expected[payslip_key(keys_of, run, employee, number)] = pdf
                 paid_on = datetime.datetime.combine(run.run_at.date(), datetime.time())
-                expected[run_document_key('sepa', nmbrs_company, run)] = \
+                expected[run_document_key('sepa', keys_of, run)] = \
                     sandbox_documents.sepa_xml(dataset, run, paid_on).strip().encode()
-                expected[run_document_key('journal', nmbrs_company, run)] = \
+                expected[run_document_key('journal', keys_of, run)] = \
                     sandbox_documents.journal_xml(dataset, run).strip().encode()
             for declaration in dataset.company_declarations(nmbrs_company_id):
                 period_runs = [run for run in runs if run.year == declaration.year
                                and run.period_start <= declaration.period <= run.period_end]
                 if period_runs and all(run.is_locked for run in period_runs):
-                    expected[declaration_key(nmbrs_company, declaration)] = \
+                    expected[declaration_key(keys_of, declaration)] = \
                         sandbox_documents.wage_tax_xml(dataset, declaration).strip().encode()
         return expected
 

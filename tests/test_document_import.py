@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from ..models.nmbrs_relation_import import RelationImport
 from ..nmbrs.sandbox import faults
 from .document_import_case import (
-    AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase, declaration_key, payslip_key, run_document_key)
+    AN_HOUR_LATER, TWO_HOURS_LATER, DocumentImportCase, declaration_key, owner, payslip_key, run_document_key)
 
 
 @tagged('post_install', '-at_install')
@@ -24,7 +24,7 @@ class TestDocumentImport(DocumentImportCase):
         february = self.run_of(nmbrs_company, 2026, 2)
         employee = self.sandbox.dataset.employees[next(iter(february.pay))]
         payslip = self.env['nmbrs.document'].search(
-            [('nmbrs_key', '=', payslip_key(nmbrs_company, february, employee))])
+            [('nmbrs_key', '=', payslip_key(owner(self.env, nmbrs_company), february, employee))])
         self.assertEqual(payslip.partner_id, relation)
         self.assertEqual(payslip.employee_partner_id.name, employee.display_name)
         self.assertEqual(payslip.employee_partner_id.parent_id, relation)
@@ -58,6 +58,17 @@ class TestDocumentImport(DocumentImportCase):
             [('partner_id', '=', relation.id), ('document_type', '=', 'payslip')])))
         self.assertEqual(log.state, 'done')
 
+    def test_companies_with_the_same_number_keep_their_documents_apart(self):
+        # Company numbers may repeat across debtors: two relations of company number 1.
+        first, second = self.nmbrs_companies
+        old = self.sandbox.dataset.renumber_company(second.id, first.number)
+        self.addCleanup(self.sandbox.dataset.renumber_company, second.id, old)
+        self.relations[1].nmbrs_company_number = first.number
+
+        self.run_cron()
+
+        self.assert_everything_imported_once()
+
     def test_run_times_with_an_offset_are_stored_in_utc_and_pay_on_the_dutch_day(self):
         # Nmbrs sends RunAt with its offset (2026-03-03T00:30:00.000+01:00): a
         # run just after midnight in the Netherlands is still the evening before in UTC.
@@ -67,7 +78,8 @@ class TestDocumentImport(DocumentImportCase):
         self.run_cron()
         record = self.env['nmbrs.run'].search([('nmbrs_run_id', '=', run.id)])
         self.assertEqual(record.run_at, datetime.datetime(2026, 3, 2, 23, 30))
-        sepa = self.env['nmbrs.document'].search([('nmbrs_key', '=', run_document_key('sepa', nmbrs_company, run))])
+        sepa = self.env['nmbrs.document'].search(
+            [('nmbrs_key', '=', run_document_key('sepa', owner(self.env, nmbrs_company), run))])
         self.assertIn(b'<ReqdExctnDt>2026-03-03</ReqdExctnDt>', sepa.attachment_id.raw)
         self.assert_everything_imported_once()
 
@@ -132,7 +144,7 @@ class TestDocumentImport(DocumentImportCase):
         self.run_cron(at=TWO_HOURS_LATER)
         self.assertEqual(self.env['nmbrs.document'].search_count(
             [('document_type', '=', 'wage_tax'), ('nmbrs_key', '=', declaration_key(
-                self.nmbrs_companies[0], march))]), 1)
+                owner(self.env, self.nmbrs_companies[0]), march))]), 1)
 
     def test_only_switched_on_document_types_are_imported(self):
         self.company.write({'nmbrs_import_payslips': False, 'nmbrs_import_wage_tax': False})

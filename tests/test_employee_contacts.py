@@ -1,6 +1,6 @@
 from odoo.tests import new_test_user, tagged
 
-from .document_import_case import DocumentImportCase
+from .document_import_case import DocumentImportCase, owner
 
 
 @tagged('post_install', '-at_install')
@@ -22,7 +22,7 @@ class TestEmployeeContacts(DocumentImportCase):
     def payslip_contacts(self, employee):
         return self.env['nmbrs.document'].search([
             ('document_type', '=', 'payslip'), ('nmbrs_key', '=like', 'payslip/%s/%%/e%d/%%' % (
-                self.nmbrs_company.number, employee.number))]).employee_partner_id
+                owner(self.env, self.nmbrs_company), employee.number))]).employee_partner_id
 
     def test_import_files_payslips_on_the_existing_contact_of_that_name(self):
         employee = self.employees[0]

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from ..nmbrs.sandbox import demo_dataset, faults
 from .common import NmbrsSandboxCase
 from .document_import_case import (
-    AN_HOUR_LATER, DATASET_NOW, MORNING, DocumentImportCase, freeze_time, payslip_prefix)
+    AN_HOUR_LATER, DATASET_NOW, MORNING, DocumentImportCase, freeze_time, owner, payslip_prefix)
 
 PAYSLIP = 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2'
 
@@ -36,7 +36,8 @@ class TestImportFaults(DocumentImportCase):
         wire = faulted[0].parameters
         nmbrs_company_id = int(wire['CompanyId'])
         dataset = self.sandbox.dataset
-        prefix = payslip_prefix(dataset.companies[nmbrs_company_id], dataset.runs[int(wire['RunID'])],
+        prefix = payslip_prefix(owner(self.env, dataset.companies[nmbrs_company_id]),
+                                dataset.runs[int(wire['RunID'])],
                                 dataset.employees[int(wire['EmployeeID'])])
         lost = {key for key in self.expected_documents(nmbrs_company_id) if key.startswith(prefix)}
         self.assertTrue(lost)
@@ -198,5 +199,5 @@ class TestTwoCronWorkers(NmbrsSandboxCase):
             for nmbrs_company in nmbrs_companies:
                 documents = env['nmbrs.document'].search([('nmbrs_company_id', '=', nmbrs_company.id)])
                 imported = sorted(documents.mapped('nmbrs_key'))
-                self.assertEqual(imported, sorted(DocumentImportCase.expected_documents(self, nmbrs_company.id)))
+                self.assertEqual(imported, sorted(DocumentImportCase.expected_documents(self, nmbrs_company.id, env)))
                 self.assertEqual(len(documents.attachment_id), len(documents))

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from ..nmbrs.sandbox import documents as sandbox_documents
 from .document_import_case import (
-    AN_HOUR_LATER, MORNING, DocumentImportCase, declaration_key, payslip_prefix, run_document_key)
+    AN_HOUR_LATER, MORNING, DocumentImportCase, declaration_key, owner, payslip_prefix, run_document_key)
 
 RUN_TYPES = ('payslip', 'sepa', 'journal')
 
@@ -29,7 +29,8 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
         declaration = self.sandbox.dataset.declaration_for_period(nmbrs_company.id, 2026, 2)
         expected = set(self.expected_documents(nmbrs_company.id))
         # Its declaration waits too: whether every run of its period is locked cannot be known.
-        waiting = self.keys_of_run(nmbrs_company, february) | {declaration_key(nmbrs_company, declaration)}
+        waiting = self.keys_of_run(nmbrs_company, february) | {
+            declaration_key(owner(self.env, nmbrs_company), declaration)}
         number = february.number
         self.addCleanup(setattr, february, 'number', number)
         february.number = 'twee'  # not a number: Nmbrs's answer cannot be read for this run
@@ -59,7 +60,7 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
 
         self.run_cron()
 
-        key = declaration_key(nmbrs_company, declaration)
+        key = declaration_key(owner(self.env, nmbrs_company), declaration)
         expected = set(self.expected_documents(nmbrs_company.id))
         self.assertEqual(set(self.imported_documents(nmbrs_company.id)), expected - {key})
         self.assertEqual(self.log(relation, 'wage_tax').state, 'failed')
@@ -82,9 +83,10 @@ class TestOneBadValueStopsOneUnit(DocumentImportCase):
         with patch.multiple(sandbox_documents, **not_yet):
             self.run_cron()
 
-        missing = {run_document_key('sepa', nmbrs_company, february), run_document_key('journal', nmbrs_company, february)}
+        keys_of = owner(self.env, nmbrs_company)
+        missing = {run_document_key('sepa', keys_of, february), run_document_key('journal', keys_of, february)}
         missing |= {key for key in self.keys_of_run(nmbrs_company, february)
-                    if key.startswith(payslip_prefix(nmbrs_company, february, employee))}
+                    if key.startswith(payslip_prefix(owner(self.env, nmbrs_company), february, employee))}
         self.assertEqual(set(self.imported_documents(nmbrs_company.id)),
                          set(self.expected_documents(nmbrs_company.id)) - missing)
         for document_type in RUN_TYPES:

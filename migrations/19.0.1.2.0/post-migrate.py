@@ -1,8 +1,9 @@
 """Give stored payroll documents the keys both protocols share (models/document_keys.py).
 
 Up to 19.0.1.1.0 a document was known by SOAP ids ('payslip/<company id>/<run
-id>/<employee id>/<n>'); from 19.0.1.2.0 by Nmbrs's numbers ('payslip/<company
-number>/<year>-r<run number>/e<employee number>/<n>'), so that REST, which names
+id>/<employee id>/<n>'); from 19.0.1.2.0 by its relation and Nmbrs's numbers
+('payslip/r<relation>-c<company number>/<year>-r<run number>/e<employee
+number>/<n>'), so that REST, which names
 other ids, finds what SOAP imported. Run documents are re-keyed here from what
 is stored with them, and linked to their nmbrs.run. Wage tax declarations keep
 their old key until the import sees them again (their serial number was not
@@ -26,7 +27,7 @@ def migrate(cr, version):
               FROM nmbrs_document d
               JOIN nmbrs_link l ON l.company_id = d.company_id AND l.partner_id = d.partner_id
               LEFT JOIN nmbrs_link e ON e.company_id = d.company_id AND e.partner_id = d.employee_partner_id
-             CROSS JOIN LATERAL (SELECT d.document_type || '/' || l.nmbrs_company_number || '/' || d.year
+             CROSS JOIN LATERAL (SELECT d.document_type || '/r' || d.partner_id || '-c' || l.nmbrs_company_number || '/' || d.year
                                         || '-r' || d.nmbrs_run_number
                                         || CASE WHEN d.document_type = 'payslip'
                                                 THEN '/e' || e.nmbrs_employee_number || '/'
