@@ -1,7 +1,9 @@
 import contextlib
 import functools
+import importlib.util
 import json
 import logging
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import polib
@@ -220,3 +222,13 @@ def english_terms(module='nmbrs_connector'):
         if not entry.obsolete and translation and translation.lower() != source.lower() and '%' not in source and '\n' not in source:
             terms.add(source.strip())
     return sorted(term for term in terms if len(term) > 3)
+
+
+def run_migration(env, script, from_version, name):
+    """Run the upgrade script migrations/<script> on ``env``'s cursor, as Odoo's upgrade from ``from_version``
+    does; ``name`` is its module (and logger) name."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / 'migrations' / script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.migrate(env.cr, from_version)
+    env.invalidate_all()

@@ -1,11 +1,10 @@
-import importlib.util
 import json
-from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
 
+from .common import run_migration
+
 LINK_COLUMNS = ('nmbrs_company_id', 'nmbrs_debtor_number', 'nmbrs_employee_id', 'nmbrs_employee_number')
-MIGRATION = Path(__file__).parents[1] / 'migrations' / '19.0.1.1.0' / 'post-migrate.py'
 
 
 @tagged('post_install', '-at_install')
@@ -13,11 +12,7 @@ class TestLinkMigration(TransactionCase):
     """An install of 19.0.1.0.0 kept its links in company-dependent jsonb columns: the upgrade moves them."""
 
     def _migrate(self):
-        spec = importlib.util.spec_from_file_location('nmbrs_link_migration', MIGRATION)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.migrate(self.env.cr, '19.0.1.0.0')
-        self.env.invalidate_all()
+        run_migration(self.env, '19.0.1.1.0/post-migrate.py', '19.0.1.0.0', 'nmbrs_link_migration')
 
     def test_links_of_company_dependent_columns_move_to_nmbrs_link(self):
         other_company = self.env['res.company'].create({'name': 'Tweede Kantoor'})

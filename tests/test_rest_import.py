@@ -4,16 +4,13 @@ Real HTTP to the sandbox, which answers both protocols from one office; the
 switch is made as an office makes it: SOAP first, then a consent in the middle
 of the year, after which nothing SOAP imported is fetched or stored again.
 """
-import importlib.util
-from pathlib import Path
 
 from odoo.tests import tagged
 
 from ..nmbrs.sandbox.guids import guid
+from .common import run_migration
 from .document_import_case import (
     AN_HOUR_LATER, DocumentImportCase, declaration_key, owner, run_document_key)
-
-KEYS_MIGRATION = Path(__file__).parents[1] / 'migrations' / '19.0.1.2.0' / 'post-migrate.py'
 
 
 @tagged('post_install', '-at_install')
@@ -175,11 +172,7 @@ class TestImportOverRest(DocumentImportCase):
         documents.run_id = False
         self.env.flush_all()
 
-        spec = importlib.util.spec_from_file_location('nmbrs_keys_migration', KEYS_MIGRATION)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.migrate(self.env.cr, '19.0.1.1.0')
-        self.env.invalidate_all()
+        run_migration(self.env, '19.0.1.2.0/post-migrate.py', '19.0.1.1.0', 'nmbrs_keys_migration')
 
         self.assertEqual(dict(zip(documents.ids, documents.mapped('nmbrs_key'))), new_keys)
         self.assertTrue(all(documents.mapped('run_id')))

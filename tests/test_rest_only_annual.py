@@ -1,15 +1,12 @@
 """The employees' annual statements over Nmbrs REST: a REST-only company fetches them, a relation that moves
 from SOAP to REST stores none twice, the company annual documents stay on SOAP; the upgrade of the old keys."""
-import importlib.util
-from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
 
 from ..nmbrs.sandbox import documents
 from ..nmbrs.sandbox.guids import guid
+from .common import run_migration
 from .test_rest_only_sync import RestOnlyCase
-
-MIGRATION = Path(__file__).parents[1] / 'migrations' / '19.0.1.2.0' / 'post-20-annual-keys.py'
 
 
 class AnnualCase(RestOnlyCase):
@@ -104,11 +101,7 @@ class TestAnnualAcrossTheSwitch(AnnualCase):
 class TestAnnualKeyMigration(TransactionCase):
 
     def migrate(self):
-        spec = importlib.util.spec_from_file_location('nmbrs_annual_key_migration', MIGRATION)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.migrate(self.env.cr, '19.0.1.1.0')
-        self.env.invalidate_all()
+        run_migration(self.env, '19.0.1.2.0/post-20-annual-keys.py', '19.0.1.1.0', 'nmbrs_annual_key_migration')
 
     def test_old_statement_keys_become_protocol_neutral(self):
         relation = self.env['res.partner'].create({'name': 'Bakkerij Jansen B.V.', 'is_company': True})
