@@ -3,9 +3,8 @@
 # Nmbrs company, then measures the initial import, a no-change import and the
 # storage bound, and writes the figures as JSON to BENCH_RESULT.
 import os
-import time
 
-from measure import calls_seen, control, counts, peak_rss_mb, storage_bound, write_result
+from measure import control, measured_import, storage_bound, write_result
 
 from odoo.addons.nmbrs_connector.nmbrs import api_facts, parallel
 
@@ -13,30 +12,6 @@ LATENCY = float(os.environ['BENCH_LATENCY'])
 RESULT = os.environ['BENCH_RESULT']
 DOWNLOADS = ('Run_GetEmployeesByRunCompany', 'SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2',
              'SalaryDocuments_GetSEPA', 'Journals_GetByRunCompany_v2', 'WageTax_GetXML')
-
-
-def measured_import(env, company, relations):
-    """One import of every relation, timed, with what Nmbrs saw of it."""
-    control('DELETE', 'calls')
-    before = counts(env)
-    started = time.monotonic()
-    outcomes = company._nmbrs_import_documents(relations)
-    wall = time.monotonic() - started
-    # Before the sandbox's call log is read into this process: it grows with the office.
-    rss = peak_rss_mb()
-    env.cr.commit()
-    after = counts(env)
-    created = after['documents'] - before['documents']
-    return {
-        'wall_s': round(wall, 2),
-        **calls_seen(DOWNLOADS),
-        'documents_created': created,
-        'attachments_created': after['attachments'] - before['attachments'],
-        'bytes_downloaded': after['bytes'] - before['bytes'],
-        'documents_per_second': round(created / wall, 1) if wall else None,
-        'failed_relations': sum(1 for outcome in outcomes if outcome is None or outcome.error or outcome.errors),
-        'peak_rss_mb': round(rss, 1),
-    }
 
 
 def main(env):
@@ -56,8 +31,8 @@ def main(env):
                                            for nmbrs_company in nmbrs_companies])
     env.cr.commit()
 
-    initial = measured_import(env, company, relations)
-    no_change = measured_import(env, company, relations)
+    initial = measured_import(env, company, relations, DOWNLOADS)
+    no_change = measured_import(env, company, relations, DOWNLOADS)
     storage = storage_bound(env, company, lambda document: (
         document['partner_id'][0], document['nmbrs_run_id'] or document['document_type']))
     write_result(RESULT, initial, no_change, storage, companies=len(relations), latency=LATENCY,

@@ -5,7 +5,8 @@
 # database with the addon, links a relation per Nmbrs company and measures the
 # initial import, a no-change import and the storage bound (see bench/bench.py).
 # Prints a table and writes bench/results/<date>.json.
-# --rest measures the same office read over REST instead (bench/bench_rest.py).
+# --rest measures the same office imported over REST instead (bench/bench_rest.py; the sandbox
+# accepts the consent's return to Odoo's callback at its default address).
 #
 #   bench/run.sh [--rest] [--large] [--companies N] [--employees E] [--runs R] [--latency SECONDS]
 set -euo pipefail
@@ -55,7 +56,8 @@ bench_office() {
   local size=$1 db=nmbrs_bench_$1 sandbox_log=$LOCAL/bench-sandbox-$1.log
   log "office of $size companies x $employees employees x $runs runs, latency $latency s"
   (cd "$REPO" && exec "$PYTHON" -m nmbrs.sandbox --port 0 --dataset sized --companies "$size" \
-     --employees "$employees" --runs "$runs" --latency "$latency") > "$sandbox_log" 2>&1 &
+     --employees "$employees" --runs "$runs" --latency "$latency" \
+     --redirect-uri "http://localhost:8069/nmbrs/oauth/callback") > "$sandbox_log" 2>&1 &
   local sandbox_pid=$!
   pids+=("$sandbox_pid")
   until grep -q 'listening on' "$sandbox_log" 2>/dev/null; do
