@@ -37,7 +37,8 @@ def store_run(env, company, lines, year=2026, period=1, partner=None, number=1):
     env['nmbrs.document']._nmbrs_store([{
         'name': 'Loonjournaal %d-%02d.xml' % (year, period), 'document_type': 'journal', 'partner_id': partner.id,
         'year': year, 'period': period, 'nmbrs_company_id': nmbrs_company_id, 'nmbrs_run_id': run_id,
-        'nmbrs_run_number': number, 'nmbrs_key': 'journal/%d/%d' % (nmbrs_company_id, run_id),
+        'nmbrs_run_number': number, 'run_id': run.id,
+        'nmbrs_key': 'journal/%d/%d' % (nmbrs_company_id, run_id),
         'company_id': company.id, 'raw': journal(*lines)}])
     return run
 
